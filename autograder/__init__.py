@@ -1,0 +1,1 @@
+"""A thin layer over nbgrader: release, self-check and grading."""

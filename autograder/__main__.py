@@ -1,0 +1,63 @@
+"""Command line: ``python -m autograder {release,check} ...``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+# Torch in graded kernels: one thread. Two contend badly on small machines (30-100x slower).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from .check import check_notebook, format_report, model_answers  # noqa: E402
+from .course import Course, NotAChapterNotebook  # noqa: E402
+from .release import release  # noqa: E402
+from .workspace import NbgraderFailed  # noqa: E402
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    parser.add_argument(
+        "--course", type=Path, default=None, help="course root (default: this repository)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    rel = commands.add_parser("release", help="regenerate exercises/ from solutions/")
+    rel.add_argument("slugs", nargs="*", help="chapters to release (default: all)")
+
+    chk = commands.add_parser(
+        "check", help="grade your notebook against all of its chapter's tests, hidden ones too"
+    )
+    chk.add_argument("notebook", type=Path, help="e.g. exercises/memorization/memorization.ipynb")
+    chk.add_argument("--show-answers", action="store_true", help="print the model answers")
+    chk.add_argument("--timeout", type=int, default=None, help="per-cell limit in seconds")
+    chk.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        course = Course(args.course.resolve()) if args.course else Course.default()
+        if args.command == "release":
+            for folder in release(course, args.slugs or None):
+                print(f"released {folder.relative_to(course.root)}")
+            return 0
+        report = check_notebook(
+            args.notebook, course, timeout=args.timeout, progress=not args.no_progress
+        )
+    except (FileNotFoundError, NotAChapterNotebook, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except NbgraderFailed as exc:
+        print(f"error: grading could not finish.\n{exc}", file=sys.stderr)
+        return 2
+    answers = model_answers(course, report.slug) if args.show_answers else None
+    print(f"Chapter '{report.slug}': {args.notebook}\n")
+    print(format_report(report, answers))
+    return 0 if report.full_marks else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Where the course's chapters live, and how to load its nbgrader configuration.
+
+A chapter is one nbgrader assignment named by its slug, holding one notebook of the same name:
+``solutions/<slug>/<slug>.ipynb`` is the source, ``exercises/<slug>/<slug>.ipynb`` the release.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+CONFIG_FILE = "nbgrader_config.py"
+
+
+class NotAChapterNotebook(ValueError):
+    """A path given as a learner's notebook is not one of the course's chapter notebooks."""
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course directory: ``nbgrader_config.py``, ``solutions/``, ``exercises/`` under ``root``."""
+
+    root: Path
+
+    @classmethod
+    def default(cls) -> Course:
+        """The course this package ships with: the repository that contains it."""
+        return cls(Path(__file__).resolve().parents[1])
+
+    def __post_init__(self) -> None:
+        if not (self.root / CONFIG_FILE).is_file():
+            raise FileNotFoundError(
+                f"{self.root} is not a course directory: it has no {CONFIG_FILE}. "
+                "Pass the repository's root folder."
+            )
+
+    @property
+    def solutions_dir(self) -> Path:
+        return self.root / "solutions"
+
+    @property
+    def exercises_dir(self) -> Path:
+        return self.root / "exercises"
+
+    def slugs(self) -> list[str]:
+        """Every chapter with a source notebook, sorted by slug."""
+        if not self.solutions_dir.is_dir():
+            return []
+        return sorted(
+            d.name
+            for d in self.solutions_dir.iterdir()
+            if d.is_dir() and (d / f"{d.name}.ipynb").is_file()
+        )
+
+    def source_notebook(self, slug: str) -> Path:
+        return self.solutions_dir / slug / f"{slug}.ipynb"
+
+    def exercise_notebook(self, slug: str) -> Path:
+        return self.exercises_dir / slug / f"{slug}.ipynb"
+
+    def chapter_of(self, notebook: Path) -> str:
+        """The slug of the chapter a learner's notebook belongs to, judged by its file name.
+
+        Raises ``NotAChapterNotebook`` with the list of valid names when it belongs to none.
+        """
+        slugs = self.slugs()
+        if notebook.suffix != ".ipynb":
+            raise NotAChapterNotebook(
+                f"{notebook} is not a notebook: expected a .ipynb file such as "
+                f"exercises/{slugs[0] if slugs else '<slug>'}/"
+                f"{slugs[0] if slugs else '<slug>'}.ipynb."
+            )
+        if notebook.stem not in slugs:
+            names = ", ".join(f"{s}.ipynb" for s in slugs) or "(none: solutions/ is empty)"
+            raise NotAChapterNotebook(
+                f"{notebook.name} is not a chapter notebook of this course. A chapter notebook "
+                f"keeps the name it was released with; the chapters are: {names}."
+            )
+        return notebook.stem
+
+    def nbgrader_config(self) -> Config:
+        """The course's shipped nbgrader configuration, as nbgrader itself would load it."""
+        return PyFileConfigLoader(CONFIG_FILE, path=str(self.root)).load_config()

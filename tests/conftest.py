@@ -1,0 +1,28 @@
+"""Shared fixtures. Course-wide tests are parametrized over every chapter under solutions/, so a
+new chapter is covered without editing any test."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ["OMP_NUM_THREADS"] = "1"  # set before any kernel or torch starts
+sys.path.insert(0, str(Path(__file__).parent))  # the tests' own helpers (tiny_course)
+
+from autograder.course import Course  # noqa: E402
+
+COURSE = Course.default()
+SLUGS = COURSE.slugs()
+
+
+@pytest.fixture(scope="session")
+def course() -> Course:
+    return COURSE
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "slug" in metafunc.fixturenames:
+        metafunc.parametrize("slug", SLUGS)

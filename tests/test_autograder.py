@@ -1,0 +1,146 @@
+"""The autograder on a tiny two-exercise course: release, and every status of the self-check."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from tiny_course import SLUG, learner_notebook, make_tiny_course
+
+from autograder.check import (
+    BY_A_PERSON,
+    ERROR,
+    NOT_ATTEMPTED,
+    PASSED,
+    TIMEOUT,
+    WRONG,
+    check_notebook,
+    format_report,
+    model_answers,
+)
+from autograder.course import Course, NotAChapterNotebook
+from autograder.release import release
+
+CORRECT = {
+    "add": "def add(a, b):\n    return a + b",
+    "pause": "def pause(seconds):\n    return seconds",
+}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Course:
+    course = Course(make_tiny_course(tmp_path_factory.mktemp("course")))
+    release(course)
+    return course
+
+
+def statuses(report) -> dict[str, tuple[str, str]]:
+    return {c.grade_id: (c.status, c.detail) for c in report.cells}
+
+
+def test_release_replaces_solutions_and_hides_hidden_tests(course):
+    released = course.exercise_notebook(SLUG).read_text()
+    assert "raise NotImplementedError()" in released
+    assert "return a + b" not in released
+    assert "hidden: add(-1, 1)" not in released
+    assert "By definition" not in released
+
+
+def test_untouched_exercise_is_not_attempted_and_earns_nothing(course):
+    report = check_notebook(course.exercise_notebook(SLUG), course, progress=False)
+    assert statuses(report)["test_add"][0] == NOT_ATTEMPTED
+    assert statuses(report)["test_pause"][0] == NOT_ATTEMPTED
+    assert report.auto_earned == 0 and report.auto_possible == 3
+    assert not report.full_marks
+
+
+def test_correct_answers_earn_every_point_and_written_answers_await_a_person(course, tmp_path):
+    notebook = learner_notebook(course.exercise_notebook(SLUG), tmp_path, CORRECT)
+    report = check_notebook(notebook, course, progress=False)
+    assert statuses(report)["test_add"] == (PASSED, "")
+    assert statuses(report)["why"][0] == BY_A_PERSON
+    assert report.full_marks and report.auto_earned == 3 and report.manual_possible == 2
+
+
+def test_hidden_tests_are_restored_and_their_failure_reported(course, tmp_path):
+    # Passes the visible test add(1, 2) == 3 but not the hidden add(-1, 1) == 0.
+    answers = {**CORRECT, "add": "def add(a, b):\n    return abs(a) + abs(b)"}
+    report = check_notebook(
+        learner_notebook(course.exercise_notebook(SLUG), tmp_path, answers), course, progress=False
+    )
+    assert statuses(report)["test_add"] == (WRONG, "hidden: add(-1, 1) must be 0")
+    assert statuses(report)["test_pause"][0] == PASSED
+
+
+def test_a_deleted_test_cell_is_put_back_and_graded(course, tmp_path):
+    import nbformat
+
+    path = learner_notebook(course.exercise_notebook(SLUG), tmp_path, CORRECT)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_add"]
+    nbformat.write(nb, path)
+    report = check_notebook(path, course, progress=False)
+    assert statuses(report)["test_add"][0] == PASSED
+
+
+def test_wrong_error_and_timeout_are_told_apart(course, tmp_path):
+    answers = {
+        "add": "def add(a, b):\n    return 0",
+        "pause": "import time\ndef pause(seconds):\n    time.sleep(30)",
+    }
+    report = check_notebook(
+        learner_notebook(course.exercise_notebook(SLUG), tmp_path, answers),
+        course,
+        timeout=3,
+        progress=False,
+    )
+    assert statuses(report)["test_add"] == (WRONG, "add(1, 2) must be 3, got 0")
+    assert statuses(report)["test_pause"][0] == TIMEOUT
+
+    answers = {**CORRECT, "pause": "def pause(seconds):\n    return seconds / 0"}
+    report = check_notebook(
+        learner_notebook(course.exercise_notebook(SLUG), tmp_path, answers), course, progress=False
+    )
+    assert statuses(report)["test_pause"] == (ERROR, "ZeroDivisionError: float division by zero")
+
+
+def test_a_notebook_of_another_name_is_refused_with_the_valid_names(course, tmp_path):
+    other = tmp_path / "homework.ipynb"
+    other.write_text(course.exercise_notebook(SLUG).read_text())
+    with pytest.raises(NotAChapterNotebook, match="tiny.ipynb"):
+        check_notebook(other, course, progress=False)
+
+
+def test_a_broken_notebook_file_is_refused_readably(course, tmp_path):
+    broken = tmp_path / f"{SLUG}.ipynb"
+    broken.write_text("{ not json")
+    with pytest.raises(NotAChapterNotebook, match="cannot be read as a notebook"):
+        check_notebook(broken, course, progress=False)
+
+
+def test_report_lists_every_graded_cell_and_the_model_answers(course):
+    report = check_notebook(course.exercise_notebook(SLUG), course, progress=False)
+    text = format_report(report, model_answers(course, SLUG))
+    assert "test_add" in text and "0 / 2" in text and "not attempted" in text
+    assert "Autograded: 0 / 3 points. Written answers: 2 points" in text
+    assert "By definition." in text and "```" not in text
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "autograder", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_cli_exit_codes_say_full_marks_missing_points_or_bad_input(course, tmp_path):
+    good = learner_notebook(course.exercise_notebook(SLUG), tmp_path / "good", CORRECT)
+    assert (
+        run_cli("--course", str(course.root), "check", "--no-progress", str(good)).returncode == 0
+    )
+    untouched = run_cli(
+        "--course", str(course.root), "check", "--no-progress", str(course.exercise_notebook(SLUG))
+    )
+    assert untouched.returncode == 1 and "not attempted" in untouched.stdout
+    missing = run_cli("--course", str(course.root), "check", str(tmp_path / "nope.ipynb"))
+    assert missing.returncode == 2 and "does not exist" in missing.stderr

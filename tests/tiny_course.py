@@ -1,0 +1,87 @@
+"""A two-exercise course built in a temporary folder, for testing the autograder quickly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+REPO = Path(__file__).resolve().parents[1]
+SLUG = "tiny"
+
+
+def _nbgrader(grade_id: str, *, grade: bool, solution: bool, points: int = 0) -> dict:
+    meta = {
+        "grade": grade,
+        "solution": solution,
+        "locked": not solution,
+        "grade_id": grade_id,
+        "schema_version": 3,
+        "task": False,
+    }
+    if grade:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def tiny_source() -> nbformat.NotebookNode:
+    """``add`` (2 points, hidden test included), ``pause`` (1 point) and a written answer."""
+    cells = [
+        new_markdown_cell("# Tiny chapter"),
+        new_code_cell(
+            "def add(a, b):\n    ### BEGIN SOLUTION\n    return a + b\n    ### END SOLUTION",
+            metadata=_nbgrader("add", grade=False, solution=True),
+        ),
+        new_code_cell(
+            '"""add sums two numbers."""\n'
+            'assert add(1, 2) == 3, f"add(1, 2) must be 3, got {add(1, 2)}"\n'
+            "### BEGIN HIDDEN TESTS\n"
+            'assert add(-1, 1) == 0, "hidden: add(-1, 1) must be 0"\n'
+            "### END HIDDEN TESTS",
+            metadata=_nbgrader("test_add", grade=True, solution=False, points=2),
+        ),
+        new_code_cell(
+            "def pause(seconds):\n    ### BEGIN SOLUTION\n    return seconds\n    ### END SOLUTION",
+            metadata=_nbgrader("pause", grade=False, solution=True),
+        ),
+        new_code_cell(
+            '"""pause returns its argument."""\nassert pause(0.1) == 0.1',
+            metadata=_nbgrader("test_pause", grade=True, solution=False, points=1),
+        ),
+        new_markdown_cell("Why does 1 + 2 equal 3?"),
+        new_markdown_cell(
+            "```{admonition} Model answer\n:class: dropdown\n\nBy definition.\n```",
+            metadata=_nbgrader("why", grade=True, solution=True, points=2),
+        ),
+    ]
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    return nb
+
+
+def make_tiny_course(root: Path) -> Path:
+    """A course directory with the repository's nbgrader config and the tiny chapter."""
+    shutil.copyfile(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
+    chapter = root / "solutions" / SLUG
+    chapter.mkdir(parents=True)
+    nbformat.write(tiny_source(), chapter / f"{SLUG}.ipynb")
+    return root
+
+
+def learner_notebook(released: Path, folder: Path, answers: dict[str, str]) -> Path:
+    """A copy of the released notebook with some answer cells' sources replaced."""
+    nb = nbformat.read(released, as_version=4)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{SLUG}.ipynb"
+    nbformat.write(nb, path)
+    return path
