@@ -1,0 +1,73 @@
+"""Reading a chapter notebook's structure: its cells by nbgrader role, its sections."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+SKELETON = (
+    "The prompt",
+    "Background",
+    "Predict first",
+    "Build",
+    "Run",
+    "Reflect",
+    "Going further",
+)
+
+
+def nbgrader(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def is_answer(cell) -> bool:
+    """A cell the learner writes: code to autograde, or a written answer a person grades."""
+    return bool(nbgrader(cell).get("solution"))
+
+
+def is_autograded_answer(cell) -> bool:
+    return cell.cell_type == "code" and is_answer(cell) and not nbgrader(cell).get("grade")
+
+
+def is_test(cell) -> bool:
+    return cell.cell_type == "code" and nbgrader(cell).get("grade") and not is_answer(cell)
+
+
+def is_written_answer(cell) -> bool:
+    return cell.cell_type == "markdown" and is_answer(cell) and nbgrader(cell).get("grade")
+
+
+@dataclass
+class ChapterNotebook:
+    path: Path
+    nb: nbformat.NotebookNode
+
+    @classmethod
+    def read(cls, path: Path) -> ChapterNotebook:
+        return cls(path, nbformat.read(path, as_version=4))
+
+    @property
+    def cells(self) -> list:
+        return self.nb.cells
+
+    def section_of_each_cell(self) -> list[str | None]:
+        """The level-2 heading each cell falls under (None before the first)."""
+        section, sections = None, []
+        for cell in self.cells:
+            if cell.cell_type == "markdown":
+                headings = re.findall(r"^## (.+?)\s*$", cell.source, flags=re.M)
+                if headings:
+                    section = headings[-1]
+            sections.append(section)
+        return sections
+
+    def headings(self) -> list[str]:
+        return [
+            h
+            for c in self.cells
+            if c.cell_type == "markdown"
+            for h in re.findall(r"^## (.+?)\s*$", c.source, flags=re.M)
+        ]

@@ -1,0 +1,142 @@
+"""Every chapter's source and released notebook: clean, well-formed for nbgrader, and built to
+the chapter skeleton of DESIGN.md. Fast: nothing is executed here."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from chapter_notebook import (
+    SKELETON,
+    ChapterNotebook,
+    is_autograded_answer,
+    is_test,
+    is_written_answer,
+    nbgrader,
+)
+
+
+@pytest.fixture
+def source(course, slug) -> ChapterNotebook:
+    return ChapterNotebook.read(course.source_notebook(slug))
+
+
+def all_committed_notebooks(course):
+    return sorted(
+        p
+        for folder in (course.solutions_dir, course.exercises_dir)
+        for p in folder.rglob("*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts
+    )
+
+
+def test_there_is_at_least_one_chapter(course):
+    assert course.slugs(), "no chapter notebook found under solutions/<slug>/<slug>.ipynb"
+
+
+def test_no_committed_notebook_has_outputs_or_execution_counts(course):
+    dirty = []
+    for path in all_committed_notebooks(course):
+        for i, cell in enumerate(ChapterNotebook.read(path).cells):
+            if cell.cell_type == "code" and (cell.outputs or cell.execution_count):
+                dirty.append(f"{path.relative_to(course.root)} cell {i}")
+    assert not dirty, f"clear outputs before committing: {dirty}"
+
+
+def test_every_chapter_has_its_released_exercise(course, slug):
+    assert course.exercise_notebook(slug).is_file(), f"run `make release` to create {slug}"
+
+
+def test_grade_ids_are_unique_and_graded_cells_carry_points(source):
+    ids = [nbgrader(c)["grade_id"] for c in source.cells if nbgrader(c)]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    assert not duplicates, f"grade_id used more than once: {duplicates}"
+    for cell in source.cells:
+        meta = nbgrader(cell)
+        if meta.get("grade"):
+            assert meta.get("points", 0) > 0, f"graded cell {meta['grade_id']} has no points"
+        if meta:
+            assert meta.get("schema_version") == 3, f"{meta['grade_id']}: schema_version must be 3"
+
+
+def test_autograded_answers_have_solution_markers_and_a_test_right_below(source):
+    cells = source.cells
+    answers = [i for i, c in enumerate(cells) if is_autograded_answer(c)]
+    assert 2 <= len(answers) <= 4, (
+        f"a chapter has two to four coding exercises, found {len(answers)}"
+    )
+    for i in answers:
+        grade_id = nbgrader(cells[i])["grade_id"]
+        assert "### BEGIN SOLUTION" in cells[i].source and "### END SOLUTION" in cells[i].source, (
+            f"{grade_id}: the solution must sit between ### BEGIN/END SOLUTION"
+        )
+        following = next((c for c in cells[i + 1 :] if c.cell_type == "code"), None)
+        assert following is not None and is_test(following), (
+            f"{grade_id}: the next code cell must be its autograded test cell"
+        )
+
+
+def test_tests_explain_themselves_and_some_are_hidden(source):
+    tests = [c for c in source.cells if is_test(c)]
+    assert tests, "no autograded test cell"
+    for cell in tests:
+        first_line = cell.source.strip().splitlines()[0]
+        assert first_line.startswith(('"""', "#")), (
+            f"{nbgrader(cell)['grade_id']}: start with a one-line docstring saying what it checks"
+        )
+    assert any("### BEGIN HIDDEN TESTS" in c.source for c in tests), "no hidden edge-case tests"
+
+
+def test_written_answers_carry_a_model_answer_and_a_rubric(source):
+    written = [c for c in source.cells if is_written_answer(c)]
+    assert written, "no manually graded written answer"
+    for cell in written:
+        grade_id = nbgrader(cell)["grade_id"]
+        assert "Model answer" in cell.source, f"{grade_id}: no model answer"
+        assert "Rubric" in cell.source, f"{grade_id}: no rubric"
+        assert "BEGIN SOLUTION" not in cell.source, (
+            f"{grade_id}: a written answer is the whole cell; markers make the release show the "
+            "placeholder twice"
+        )
+
+
+def test_the_book_collapses_solutions_and_removes_tests(source):
+    for cell in source.cells:
+        tags = cell.metadata.get("tags", [])
+        if is_autograded_answer(cell):
+            assert "hide-input" in tags, f"{nbgrader(cell)['grade_id']}: tag it hide-input"
+        if is_test(cell):
+            assert "remove-cell" in tags, f"{nbgrader(cell)['grade_id']}: tag it remove-cell"
+
+
+def test_the_chapter_follows_the_skeleton(source):
+    headings = [h for h in source.headings() if h in SKELETON]
+    assert headings == list(SKELETON), f"sections must be {SKELETON} in order, found {headings}"
+    sections = source.section_of_each_cell()
+    graded_in = {s for s, c in zip(sections, source.cells, strict=True) if is_written_answer(c)}
+    assert {"Predict first", "Reflect"} <= graded_in, (
+        "Predict first and Reflect each need a written answer cell"
+    )
+    coded_in = {s for s, c in zip(sections, source.cells, strict=True) if is_autograded_answer(c)}
+    assert coded_in == {"Build"}, f"coding exercises belong in Build, found in {coded_in}"
+
+
+def test_the_header_names_the_prompt_difficulty_time_and_binder_launch(course, slug, source):
+    header = source.cells[0]
+    assert header.cell_type == "markdown" and header.source.startswith("# ")
+    for required in ("Ngo", "Difficulty", "Time", "Prerequisites"):
+        assert required in header.source, f"the header must state {required}"
+    assert re.search(r"Difficulty:?\**\s*[★*]{1,3}", header.source), "difficulty as * to ***"
+    config = yaml.safe_load((course.root / "_config.yml").read_text())
+    org_repo = config["repository"]["url"].removeprefix("https://github.com/")
+    binder = (
+        f"https://mybinder.org/v2/gh/{org_repo}/{config['repository']['branch']}"
+        f"?urlpath=lab/tree/exercises/{slug}/{slug}.ipynb"
+    )
+    assert binder in header.source, f"the header must link the exercise on Binder: {binder}"
+
+
+def test_every_chapter_is_in_the_table_of_contents(course, slug):
+    toc = (course.root / "_toc.yml").read_text()
+    assert f"file: solutions/{slug}/{slug}" in toc, f"add solutions/{slug}/{slug} to _toc.yml"
