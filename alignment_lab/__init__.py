@@ -1,0 +1,22 @@
+"""Shared scaffolding for the course notebooks.
+
+Plumbing only; the interesting parts of each experiment are written by the learner in the
+chapter notebook. One module per job:
+
+- :mod:`alignment_lab.seeding` -- ``seed_everything``, single-threaded torch;
+- :mod:`alignment_lab.data` -- small datasets split, standardized and ready as tensors;
+- :mod:`alignment_lab.training` -- ``make_mlp`` and a training loop that records a history;
+- :mod:`alignment_lab.metrics` -- predictions, accuracy, parameter snapshots;
+- :mod:`alignment_lab.plotting` -- curves over epochs with several seeds;
+- :mod:`alignment_lab.widgets` -- ``explore``: sliders with a Run button that also run headless.
+
+Importing the package sets torch to one thread
+(see :func:`alignment_lab.seeding.use_single_thread`).
+"""
+
+from alignment_lab.seeding import use_single_thread as _use_single_thread
+
+__version__ = "0.1.0"
+__all__ = ["data", "metrics", "plotting", "seeding", "training", "widgets"]
+
+_use_single_thread()

@@ -1,0 +1,127 @@
+"""Figures of curves over epochs with several seeds: a mean line and a band across seeds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+__all__ = ["pad_runs", "plot_seed_band", "plot_curves"]
+
+
+def pad_runs(runs: Sequence[Sequence[float]]) -> np.ndarray:
+    """Stack runs of different lengths into ``[n_runs, max_len]``, padding the ends with NaN.
+
+    Runs that stop early (e.g. once the training set is fit) are shorter than the others.
+
+    Raises:
+        ValueError: if ``runs`` is empty or a run is empty or not one-dimensional.
+    """
+    if len(runs) == 0:
+        raise ValueError("runs is empty: pass one sequence of values per seed.")
+    arrays = [np.asarray(r, dtype=float) for r in runs]
+    for i, a in enumerate(arrays):
+        if a.ndim != 1 or a.size == 0:
+            raise ValueError(
+                f"runs[{i}] must be a non-empty 1-D sequence of per-epoch values, "
+                f"got shape {a.shape}."
+            )
+    out = np.full((len(arrays), max(a.size for a in arrays)), np.nan)
+    for i, a in enumerate(arrays):
+        out[i, : a.size] = a
+    return out
+
+
+def plot_seed_band(
+    ax: Axes,
+    runs: Sequence[Sequence[float]],
+    *,
+    label: str,
+    x: Sequence[float] | None = None,
+    band: str = "minmax",
+    color: str | None = None,
+    alpha: float = 0.2,
+    **line_kwargs: object,
+) -> Line2D:
+    """Draw the mean over seeds as a line and the spread across seeds as a shaded band.
+
+    At an epoch where some runs have already stopped, the mean and band use the runs still going.
+
+    Args:
+        ax: the axes to draw on.
+        runs: one sequence of per-epoch values per seed (lengths may differ).
+        label: legend entry, e.g. ``"true labels"``.
+        x: x value of each epoch index; default ``0, 1, 2, ...`` (epoch 0 = before training).
+        band: ``"minmax"`` (min to max across seeds), ``"std"`` (mean +- one std) or ``"none"``.
+        color: matplotlib colour; default the next in the cycle.
+        alpha: opacity of the band.
+        **line_kwargs: passed on to ``ax.plot`` (e.g. ``linestyle="--"``).
+
+    Returns:
+        The mean line.
+    """
+    if band not in {"minmax", "std", "none"}:
+        raise ValueError(f"band must be 'minmax', 'std' or 'none', got {band!r}.")
+    values = pad_runs(runs)
+    xs = np.arange(values.shape[1]) if x is None else np.asarray(x, dtype=float)
+    if xs.shape != (values.shape[1],):
+        raise ValueError(
+            f"x must have one value per epoch index ({values.shape[1]}), got shape {xs.shape}."
+        )
+    mean = np.nanmean(values, axis=0)
+    (line,) = ax.plot(xs, mean, label=label, color=color, **line_kwargs)
+    if band == "minmax":
+        low, high = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
+    elif band == "std":
+        std = np.nanstd(values, axis=0)
+        low, high = mean - std, mean + std
+    else:
+        return line
+    ax.fill_between(xs, low, high, color=line.get_color(), alpha=alpha, linewidth=0)
+    return line
+
+
+def plot_curves(
+    curves: Mapping[str, Sequence[Sequence[float]]],
+    *,
+    ylabel: str,
+    xlabel: str = "epoch (passes over the training set)",
+    title: str | None = None,
+    ax: Axes | None = None,
+    band: str = "minmax",
+    figsize: tuple[float, float] = (6.0, 4.0),
+) -> tuple[Figure, Axes]:
+    """Several labelled curves over epochs, each averaged over seeds with a band, on one axes.
+
+    Args:
+        curves: legend label -> runs (one per-epoch sequence per seed), e.g.
+            ``{"true labels": [run_seed0, run_seed1, run_seed2]}``.
+        ylabel: y-axis label with its unit, e.g. ``"test accuracy (fraction)"``.
+        xlabel: x-axis label with its unit.
+        title: optional axes title.
+        ax: draw on these axes; default a new figure.
+        band: see :func:`plot_seed_band`.
+        figsize: size in inches of a new figure.
+
+    Returns:
+        ``(figure, axes)``.
+    """
+    if not curves:
+        raise ValueError("curves is empty: pass at least one {label: runs} entry.")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+    else:
+        fig = ax.figure
+    for label, runs in curves.items():
+        plot_seed_band(ax, runs, label=label, band=band)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return fig, ax

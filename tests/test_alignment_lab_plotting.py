@@ -1,0 +1,66 @@
+"""Specification of alignment_lab.plotting: mean line and band over seeds, labelled axes."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from alignment_lab.plotting import pad_runs, plot_curves, plot_seed_band  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_pad_runs_pads_shorter_runs_with_nan():
+    padded = pad_runs([[1, 2, 3], [4]])
+    assert padded.shape == (2, 3)
+    assert padded[0].tolist() == [1, 2, 3]
+    assert padded[1, 0] == 4 and np.isnan(padded[1, 1:]).all()
+
+
+def test_pad_runs_rejects_empty_input():
+    with pytest.raises(ValueError, match="runs is empty"):
+        pad_runs([])
+    with pytest.raises(ValueError, match=r"runs\[1\]"):
+        pad_runs([[1.0], []])
+
+
+def test_seed_band_draws_the_mean_over_the_runs_still_going_and_a_minmax_band():
+    fig, ax = plt.subplots()
+    line = plot_seed_band(ax, [[0.0, 0.0, 0.0], [0.0, 3.0], [6.0]], label="runs")
+    assert line.get_ydata().tolist() == [2.0, 1.5, 0.0]
+    assert line.get_label() == "runs"
+    (band,) = ax.collections
+    vertices = band.get_paths()[0].vertices
+    assert vertices[:, 1].min() == 0.0 and vertices[:, 1].max() == 6.0
+
+
+def test_seed_band_rejects_an_unknown_band_kind():
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="band must be"):
+        plot_seed_band(ax, [[1.0]], label="x", band="quartiles")
+
+
+def test_plot_curves_labels_axes_and_adds_a_legend_entry_per_curve():
+    fig, ax = plot_curves(
+        {"true labels": [[0.1, 0.9]], "random labels": [[0.1, 0.3], [0.1, 0.4]]},
+        ylabel="accuracy (fraction)",
+        title="fit",
+    )
+    assert ax.get_xlabel().startswith("epoch")
+    assert ax.get_ylabel() == "accuracy (fraction)"
+    assert ax.get_title() == "fit"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["true labels", "random labels"]
+    assert ax.figure is fig
+
+
+def test_plot_curves_draws_on_given_axes():
+    fig, axes = plt.subplots(1, 2)
+    _, ax = plot_curves({"a": [[1.0, 2.0]]}, ylabel="y", ax=axes[1], band="std")
+    assert ax is axes[1] and len(axes[1].lines) == 1 and len(axes[0].lines) == 0
