@@ -12,7 +12,7 @@ export PATH := $(BIN):$(PATH)
 export OMP_NUM_THREADS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test lab release lint clean
+.PHONY: book test lab release lint bench clean
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W --keep-going
@@ -27,9 +27,12 @@ lab: $(STAMP)
 release: $(STAMP)
 	$(BIN)/python -m autograder release
 
+bench: $(STAMP)
+	$(BIN)/python benchmarks/chapter_runtime.py --repeats 3
+
 lint: $(STAMP)
-	$(BIN)/ruff check alignment_lab autograder tests
-	$(BIN)/ruff format --check alignment_lab autograder tests
+	$(BIN)/ruff check alignment_lab autograder tests benchmarks
+	$(BIN)/ruff format --check alignment_lab autograder tests benchmarks
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

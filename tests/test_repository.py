@@ -13,7 +13,7 @@ RUFF = Path(sys.executable).parent / "ruff"
 def test_python_code_is_lint_clean_and_formatted():
     for args in (["check"], ["format", "--check"]):
         proc = subprocess.run(
-            [str(RUFF), *args, "alignment_lab", "autograder", "tests"],
+            [str(RUFF), *args, "alignment_lab", "autograder", "tests", "benchmarks"],
             capture_output=True,
             text=True,
             cwd=REPO,
