@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from pathlib import Path
 
 # Torch in graded kernels: one thread. Two contend badly on small machines (30-100x slower).
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+# nbgrader's gradebook warns about its own session bookkeeping: noise, not news for a learner.
+warnings.filterwarnings("ignore", module="nbgrader.api")
 
 from .check import check_notebook, format_report, model_answers  # noqa: E402
 from .course import Course, NotAChapterNotebook  # noqa: E402
