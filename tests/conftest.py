@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 os.environ["OMP_NUM_THREADS"] = "1"  # set before any kernel or torch starts
+# nbgrader and jupyter-book run helper programs by name: find this environment's own.
+os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
 sys.path.insert(0, str(Path(__file__).parent))  # the tests' own helpers (tiny_course)
 
 from autograder.course import Course  # noqa: E402

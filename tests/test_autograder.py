@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from tiny_course import CORRECT_ANSWERS as CORRECT
 from tiny_course import SLUG, learner_notebook, make_tiny_course
 
 from autograder.check import (
@@ -21,11 +22,6 @@ from autograder.check import (
 )
 from autograder.course import Course, NotAChapterNotebook
 from autograder.release import release
-
-CORRECT = {
-    "add": "def add(a, b):\n    return a + b",
-    "pause": "def pause(seconds):\n    return seconds",
-}
 
 
 @pytest.fixture(scope="module")

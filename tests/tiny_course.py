@@ -10,6 +10,10 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 REPO = Path(__file__).resolve().parents[1]
 SLUG = "tiny"
+CORRECT_ANSWERS = {
+    "add": "def add(a, b):\n    return a + b",
+    "pause": "def pause(seconds):\n    return seconds",
+}
 
 
 def _nbgrader(grade_id: str, *, grade: bool, solution: bool, points: int = 0) -> dict:
