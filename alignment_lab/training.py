@@ -157,6 +157,18 @@ def metric_reaches(name: str, target: float) -> StopFn:
     return stop
 
 
+def _epochs_to_measure(measure_at: Iterable[int], max_epochs: int) -> set[int]:
+    epochs = set()
+    for e in measure_at:
+        if isinstance(e, bool) or not isinstance(e, (int, np.integer)) or e < 0:
+            raise ValueError(
+                f"measure_at must hold epochs as ints >= 0, got {e!r}; e.g. "
+                "measure_at=np.geomspace(1, max_epochs, 30).astype(int)."
+            )
+        epochs.add(int(e))
+    return {e for e in epochs if e <= max_epochs} | {max_epochs}
+
+
 def _measure(model: nn.Module, metrics: Mapping[str, MetricFn]) -> dict[str, float]:
     was_training = model.training
     model.eval()
@@ -182,13 +194,15 @@ def train(
     seed: int = 0,
     progress: bool = True,
     desc: str = "training",
+    measure_at: Iterable[int] | None = None,
 ) -> TrainResult:
     """Train ``model`` on ``(X, y)`` and measure it after every epoch.
 
     Each epoch is one pass over a fresh shuffle of the data in minibatches of ``batch_size``
     (the whole set when ``None``: full-batch gradient descent). Metrics are measured at epoch 0
-    (before any update) and after each epoch; training stops after ``max_epochs`` or at the
-    first measured epoch >= 1 where ``stop_when(history)`` is True.
+    (before any update) and after each epoch (or only after the epochs in ``measure_at``);
+    training stops after ``max_epochs`` or at the first measured epoch >= 1 where
+    ``stop_when(history)`` is True.
 
     Args:
         model: maps ``X[batch]`` to predictions; trained in place.
@@ -205,13 +219,18 @@ def train(
         seed: seeds the minibatch shuffles, so two runs from equal models are identical.
         progress: show a ``tqdm`` progress bar over epochs (removed when the run ends).
         desc: label of the progress bar.
+        measure_at: epochs after which to measure the metrics (and check ``stop_when``); default
+            ``None``, every epoch. Epoch 0 and epoch ``max_epochs`` are always measured; epochs
+            beyond ``max_epochs`` are ignored. Measuring costs time in long full-batch runs,
+            where an epoch is a single step: pass e.g. log-spaced epochs. Which epochs are
+            measured never changes the training itself.
 
     Returns:
         A :class:`TrainResult` with the model, its :class:`History` and its initial parameters.
 
     Raises:
-        ValueError: for mismatched ``X``/``y``, empty data, or a non-positive ``max_epochs``,
-            ``lr`` or ``batch_size``.
+        ValueError: for mismatched ``X``/``y``, empty data, a non-positive ``max_epochs``,
+            ``lr`` or ``batch_size``, or a ``measure_at`` entry that is not an int >= 0.
     """
     if X.shape[0] != y.shape[0]:
         raise ValueError(
@@ -228,6 +247,7 @@ def train(
         raise ValueError(
             f"batch_size must be a positive int or None (full batch), got {batch_size!r}."
         )
+    measured = None if measure_at is None else _epochs_to_measure(measure_at, max_epochs)
     metrics = dict(metrics or {})
     if stop_when is not None and not metrics:
         raise ValueError(
@@ -256,6 +276,8 @@ def train(
             loss = loss_fn(model(X[idx]), y[idx])
             loss.backward()
             opt.step()
+        if measured is not None and epoch not in measured:
+            continue
         values = _measure(model, metrics)
         history.record(epoch, values)
         if values:

@@ -194,3 +194,65 @@ def test_history_lookup_of_an_unknown_metric_lists_the_recorded_ones():
     with pytest.raises(KeyError, match="recorded: \\['train_acc'\\]"):
         history["test_acc"]
     assert history.first_epoch_where("train_acc", 0.5) is None
+
+
+def test_measure_at_records_only_the_requested_epochs_plus_the_first_and_last():
+    X, y = blobs(n=30)
+    result = train(
+        make_mlp([2, 4, 3], seed=0),
+        X,
+        y,
+        max_epochs=20,
+        metrics={"acc": accuracy_metric(X, y)},
+        measure_at=[1, 5, 5, 12, 50],
+        progress=False,
+    )
+    assert result.history.epochs == [0, 1, 5, 12, 20], "epochs past max_epochs are ignored"
+    assert len(result.history["acc"]) == 5
+    assert result.history.last_epoch == 20
+
+
+def test_measure_at_never_changes_the_training_itself():
+    X, y = blobs(n=30)
+
+    def trained(measure_at) -> torch.Tensor:
+        net = make_mlp([2, 8, 3], seed=0)
+        metrics = {"acc": accuracy_metric(X, y)}
+        train(
+            net,
+            X,
+            y,
+            max_epochs=6,
+            batch_size=8,
+            metrics=metrics,
+            measure_at=measure_at,
+            progress=False,
+        )
+        return flatten_parameters(net)
+
+    assert torch.equal(trained(None), trained([3])), "measuring must not touch the model"
+
+
+def test_stop_when_is_checked_only_at_measured_epochs():
+    X, y = blobs()
+    result = train(
+        make_mlp([2, 16, 3], seed=0),
+        X,
+        y,
+        max_epochs=200,
+        lr=1e-2,
+        batch_size=16,
+        metrics={"train_acc": accuracy_metric(X, y)},
+        stop_when=metric_reaches("train_acc", 1.0),
+        measure_at=range(0, 200, 25),
+        progress=False,
+    )
+    assert result.history.stop_reason == "condition"
+    assert result.history.last_epoch % 25 == 0, "can only stop at a measured epoch"
+
+
+@pytest.mark.parametrize("bad", [[-1], [2.5], [True]])
+def test_measure_at_rejects_epochs_that_are_not_non_negative_ints(bad):
+    X, y = blobs(n=12)
+    with pytest.raises(ValueError, match="measure_at"):
+        train(make_mlp([2, 4, 3]), X, y, max_epochs=3, measure_at=bad, progress=False)

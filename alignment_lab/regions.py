@@ -1,0 +1,131 @@
+"""Decision regions of a classifier on two-dimensional inputs: where it predicts which class.
+
+For toy problems with two input features, the picture says more than any number: which
+feature the decision boundary follows, and what the model does where the training data never
+went.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from torch import Tensor, nn
+
+from alignment_lab.metrics import predict
+
+__all__ = ["decision_grid", "plot_decision_regions"]
+
+
+def _check_extent(extent: Sequence[float]) -> tuple[float, float, float, float]:
+    if len(extent) != 4:
+        raise ValueError(f"extent must be (x_min, x_max, y_min, y_max), got {extent!r}.")
+    x_min, x_max, y_min, y_max = (float(v) for v in extent)
+    if not (x_min < x_max and y_min < y_max):
+        raise ValueError(
+            f"extent must satisfy x_min < x_max and y_min < y_max, got {extent!r}; "
+            "e.g. (-3, 3, -1, 1)."
+        )
+    return x_min, x_max, y_min, y_max
+
+
+def decision_grid(
+    model: nn.Module,
+    extent: Sequence[float],
+    resolution: int = 200,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The model's predicted class on a regular grid of two-dimensional inputs.
+
+    Args:
+        model: maps ``Tensor[n, 2]`` to logits ``Tensor[n, K]``.
+        extent: ``(x_min, x_max, y_min, y_max)`` of the grid, in input units.
+        resolution: number of grid points along each axis, >= 2.
+
+    Returns:
+        ``(xs, ys, classes)``: the grid coordinates ``xs[resolution]`` (first input feature) and
+        ``ys[resolution]`` (second feature), and ``classes[resolution, resolution]`` with
+        ``classes[i, j]`` the predicted class at ``(xs[j], ys[i])`` (image layout).
+
+    Raises:
+        ValueError: for a malformed extent or a resolution below 2.
+    """
+    x_min, x_max, y_min, y_max = _check_extent(extent)
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"resolution must be an int >= 2, got {resolution!r}; e.g. 200.")
+    xs = np.linspace(x_min, x_max, resolution)
+    ys = np.linspace(y_min, y_max, resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    points = torch.tensor(np.stack([gx.ravel(), gy.ravel()], axis=1), dtype=torch.float32)
+    classes = predict(model, points).numpy().reshape(resolution, resolution)
+    return xs, ys, classes
+
+
+def plot_decision_regions(
+    ax: Axes,
+    model: nn.Module,
+    X: Tensor,
+    y: Tensor,
+    *,
+    extent: Sequence[float] | None = None,
+    resolution: int = 200,
+    xlabel: str = "feature 1",
+    ylabel: str = "feature 2",
+    title: str | None = None,
+    max_points: int | None = 400,
+) -> Axes:
+    """Shade the region the model assigns to each class and scatter the data on top.
+
+    Args:
+        ax: the axes to draw on.
+        model: maps ``Tensor[n, 2]`` to logits ``Tensor[n, K]``.
+        X: ``Tensor[n, 2]`` inputs to scatter (e.g. the training set).
+        y: ``Tensor[n]`` integer labels, the colour of each point.
+        extent: ``(x_min, x_max, y_min, y_max)``; default the data's range plus 10% each side.
+        resolution: grid points per axis.
+        xlabel: x-axis label with its unit.
+        ylabel: y-axis label with its unit.
+        title: optional axes title.
+        max_points: scatter at most this many points (the first ones); ``None`` for all.
+
+    Returns:
+        The axes.
+
+    Raises:
+        ValueError: if ``X`` is not ``[n, 2]`` or ``y`` does not have one label per row.
+    """
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(
+            f"X must be two-dimensional inputs of shape [n, 2], got {tuple(X.shape)}; decision "
+            "regions can only be drawn for models with two input features."
+        )
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must have shape [{X.shape[0]}], got {tuple(y.shape)}.")
+    points = X.detach().cpu().numpy()
+    labels = y.detach().cpu().numpy()
+    if extent is None:
+        low, high = points.min(axis=0), points.max(axis=0)
+        pad = 0.1 * np.maximum(high - low, 1e-6)
+        extent = (low[0] - pad[0], high[0] + pad[0], low[1] - pad[1], high[1] + pad[1])
+    xs, ys, classes = decision_grid(model, extent, resolution)
+    num_classes = int(max(classes.max(), labels.max() if labels.size else 0)) + 1
+    cmap = plt.get_cmap("coolwarm" if num_classes == 2 else "tab10")
+    colours = [cmap(float(k)) if num_classes == 2 else cmap(k) for k in range(num_classes)]
+    levels = np.arange(num_classes + 1) - 0.5
+    ax.contourf(xs, ys, classes, levels=levels, colors=colours, alpha=0.25)
+    if num_classes == 2:
+        ax.contour(xs, ys, classes, levels=[0.5], colors="black", linewidths=1.0)
+    shown = slice(None) if max_points is None else slice(0, max_points)
+    for k in range(num_classes):
+        mask = labels[shown] == k
+        if mask.any():
+            ax.scatter(*points[shown][mask].T, s=8, color=colours[k], label=f"class {k}")
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    return ax
