@@ -94,6 +94,8 @@ def plot_curves(
     ax: Axes | None = None,
     band: str = "minmax",
     figsize: tuple[float, float] = (6.0, 4.0),
+    x: Sequence[float] | None = None,
+    logx: bool = False,
 ) -> tuple[Figure, Axes]:
     """Several labelled curves over epochs, each averaged over seeds with a band, on one axes.
 
@@ -106,18 +108,30 @@ def plot_curves(
         ax: draw on these axes; default a new figure.
         band: see :func:`plot_seed_band`.
         figsize: size in inches of a new figure.
+        x: the epoch of each recorded value, e.g. ``history.epochs`` when only some epochs were
+            measured; default ``0, 1, 2, ...``.
+        logx: logarithmic epoch axis, for dynamics spread over several orders of magnitude;
+            values at epoch 0 are left out, since a log axis cannot show them.
 
     Returns:
         ``(figure, axes)``.
     """
     if not curves:
         raise ValueError("curves is empty: pass at least one {label: runs} entry.")
+    if logx:
+        longest = max(len(run) for runs in curves.values() for run in runs)
+        xs = np.arange(longest, dtype=float) if x is None else np.asarray(x, dtype=float)
+        positive = xs > 0
+        x = xs[positive]
+        curves = {label: list(pad_runs(runs)[:, positive]) for label, runs in curves.items()}
     if ax is None:
         fig, ax = plt.subplots(figsize=figsize)
     else:
         fig = ax.figure
     for label, runs in curves.items():
-        plot_seed_band(ax, runs, label=label, band=band)
+        plot_seed_band(ax, runs, label=label, band=band, x=x)
+    if logx:
+        ax.set_xscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:

@@ -17,7 +17,7 @@ from torch import Tensor, nn
 
 from alignment_lab.metrics import predict
 
-__all__ = ["decision_grid", "plot_decision_regions"]
+__all__ = ["decision_grid", "distance_to_boundary", "plot_decision_regions"]
 
 
 def _check_extent(extent: Sequence[float]) -> tuple[float, float, float, float]:
@@ -61,6 +61,47 @@ def decision_grid(
     points = torch.tensor(np.stack([gx.ravel(), gy.ravel()], axis=1), dtype=torch.float32)
     classes = predict(model, points).numpy().reshape(resolution, resolution)
     return xs, ys, classes
+
+
+def distance_to_boundary(
+    model: nn.Module,
+    X: Tensor,
+    extent: Sequence[float],
+    resolution: int = 300,
+) -> np.ndarray:
+    """Distance from each input to the model's decision boundary, measured on a grid.
+
+    The boundary is taken as the grid points whose right or upper neighbour gets a different
+    class; the result is exact up to about one grid spacing,
+    ``max(x_max - x_min, y_max - y_min) / (resolution - 1)``. The smallest value over the
+    training set is the model's margin in input space.
+
+    Args:
+        model: maps ``Tensor[n, 2]`` to logits ``Tensor[n, K]``.
+        X: ``Tensor[n, 2]`` inputs, which should lie inside ``extent``.
+        extent: ``(x_min, x_max, y_min, y_max)`` of the grid, in input units.
+        resolution: grid points along each axis, >= 2.
+
+    Returns:
+        ``np.ndarray[n]`` of distances in input units; ``inf`` where the model predicts a
+        single class everywhere on the grid.
+
+    Raises:
+        ValueError: if ``X`` is not ``[n, 2]``, for a malformed extent or a resolution below 2.
+    """
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must have shape [n, 2], got {tuple(X.shape)}.")
+    xs, ys, classes = decision_grid(model, extent, resolution)
+    on_boundary = np.zeros_like(classes, dtype=bool)
+    on_boundary[:, :-1] |= classes[:, :-1] != classes[:, 1:]
+    on_boundary[:-1, :] |= classes[:-1, :] != classes[1:, :]
+    if not on_boundary.any():
+        return np.full(X.shape[0], np.inf)
+    gx, gy = np.meshgrid(xs, ys)
+    boundary = np.stack([gx[on_boundary], gy[on_boundary]], axis=1)
+    points = X.detach().cpu().numpy().astype(np.float64)
+    squared = ((points[:, None, :] - boundary[None, :, :]) ** 2).sum(axis=2)
+    return np.sqrt(squared.min(axis=1))
 
 
 def plot_decision_regions(

@@ -64,3 +64,18 @@ def test_plot_curves_draws_on_given_axes():
     fig, axes = plt.subplots(1, 2)
     _, ax = plot_curves({"a": [[1.0, 2.0]]}, ylabel="y", ax=axes[1], band="std")
     assert ax is axes[1] and len(axes[1].lines) == 1 and len(axes[0].lines) == 0
+
+
+def test_plot_curves_on_a_log_axis_uses_the_measured_epochs_and_leaves_out_epoch_0():
+    epochs = [0, 1, 10, 100]
+    fig, ax = plot_curves(
+        {"a": [[0.0, 1.0, 2.0, 3.0], [0.0, 1.0, 2.0, 5.0]]},
+        ylabel="y",
+        x=epochs,
+        logx=True,
+    )
+    assert ax.get_xscale() == "log"
+    line = ax.get_lines()[0]
+    assert list(line.get_xdata()) == [1.0, 10.0, 100.0]
+    assert list(line.get_ydata()) == [1.0, 2.0, 4.0], "the mean over seeds, without epoch 0"
+    plt.close(fig)

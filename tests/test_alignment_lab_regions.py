@@ -10,7 +10,11 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from alignment_lab.regions import decision_grid, plot_decision_regions  # noqa: E402
+from alignment_lab.regions import (  # noqa: E402
+    decision_grid,
+    distance_to_boundary,
+    plot_decision_regions,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -89,3 +93,21 @@ def test_plot_decision_regions_rejects_inputs_that_are_not_two_dimensional():
     with pytest.raises(ValueError, match="y must have shape"):
         plot_decision_regions(ax, first_feature_classifier(), torch.zeros(4, 2), torch.zeros(3))
     assert np.isfinite(ax.get_xlim()).all()
+
+
+def test_distance_to_boundary_matches_the_distance_to_a_straight_boundary():
+    """The boundary of the first-feature classifier is the line x1 = 0."""
+    X = torch.tensor([[0.5, 0.3], [-0.25, -0.9], [1.0, 0.0]])
+    distances = distance_to_boundary(first_feature_classifier(), X, (-2, 2, -1, 1), resolution=401)
+    spacing = 4 / 400
+    np.testing.assert_allclose(distances, [0.5, 0.25, 1.0], atol=spacing)
+
+
+def test_distance_to_boundary_is_infinite_when_the_grid_has_one_class():
+    X = torch.tensor([[0.5, 0.0]])
+    assert distance_to_boundary(first_feature_classifier(), X, (0.1, 1, -1, 1), 20)[0] == np.inf
+
+
+def test_distance_to_boundary_rejects_inputs_that_are_not_two_dimensional():
+    with pytest.raises(ValueError, match=r"shape \[n, 2\]"):
+        distance_to_boundary(first_feature_classifier(), torch.zeros(3), (-1, 1, -1, 1))
