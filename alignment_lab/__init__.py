@@ -10,6 +10,7 @@ chapter notebook. One module per job:
 - :mod:`alignment_lab.plotting` -- curves over epochs with several seeds;
 - :mod:`alignment_lab.regions` -- decision regions of a classifier on two-dimensional inputs;
 - :mod:`alignment_lab.features` -- redundant features of chosen strength; which one a model uses;
+- :mod:`alignment_lab.assistance` -- an assistance game: a human with a hidden goal, a robot;
 - :mod:`alignment_lab.widgets` -- ``explore``: sliders with a Run button that also run headless.
 
 Importing the package sets torch to one thread
@@ -19,6 +20,16 @@ Importing the package sets torch to one thread
 from alignment_lab.seeding import use_single_thread as _use_single_thread
 
 __version__ = "0.1.0"
-__all__ = ["data", "features", "metrics", "plotting", "regions", "seeding", "training", "widgets"]
+__all__ = [
+    "assistance",
+    "data",
+    "features",
+    "metrics",
+    "plotting",
+    "regions",
+    "seeding",
+    "training",
+    "widgets",
+]
 
 _use_single_thread()
