@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {release,check} ...``."""
+"""Command line: ``python -m autograder {release,check,grade} ...``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ warnings.filterwarnings("ignore", module="nbgrader.api")
 from .check import check_notebook, format_report, model_answers  # noqa: E402
 from .course import Course, NotAChapterNotebook  # noqa: E402
 from .release import release  # noqa: E402
+from .sandbox import SandboxUnavailable  # noqa: E402
 from .workspace import NbgraderFailed  # noqa: E402
 
 
@@ -36,6 +37,22 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("--show-answers", action="store_true", help="print the model answers")
     chk.add_argument("--timeout", type=int, default=None, help="per-cell limit in seconds")
     chk.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    grd = commands.add_parser(
+        "grade", help="autograde a cohort's notebooks into nbgrader's gradebook, in parallel"
+    )
+    grd.add_argument("slug", help="the chapter, e.g. memorization")
+    grd.add_argument(
+        "submissions", type=Path, help="nbgrader's submitted/ folder, or a folder or zip by student"
+    )
+    grd.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="local processes")
+    grd.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    grd.add_argument("--db", help="gradebook URL (default: sqlite:///<course>/gradebook.db)")
+    grd.add_argument("--notebook-timeout", type=float, default=600, help="seconds per notebook")
+    grd.add_argument("--memory-gb", type=float, default=4.0, help="memory cap per notebook")
+    grd.add_argument("--no-isolation", action="store_true", help="run student code unsandboxed")
+    grd.add_argument("--force", action="store_true", help="re-grade unchanged submissions too")
+    grd.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
 
 
@@ -47,10 +64,17 @@ def main(argv: list[str] | None = None) -> int:
             for folder in release(course, args.slugs or None):
                 print(f"released {folder.relative_to(course.root)}")
             return 0
+        if args.command == "grade":
+            from .cohort import grade_command
+
+            return grade_command(course, args)
         report = check_notebook(
             args.notebook, course, timeout=args.timeout, progress=not args.no_progress
         )
     except (FileNotFoundError, NotAChapterNotebook, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except SandboxUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except NbgraderFailed as exc:

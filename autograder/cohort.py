@@ -1,0 +1,67 @@
+"""``python -m autograder grade``: collect, pick an executor, grade, report."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+from .course import Course
+from .grade import GRADED, grade_chapter
+from .sandbox import Limits
+from .submissions import collect
+
+
+@contextmanager
+def executor_for(jobs: int, scheduler: str | None) -> Iterator[Executor]:
+    """Local processes, or the workers of a running Dask cluster (same interface)."""
+    if scheduler is None:
+        if jobs < 1:
+            raise ValueError(f"--jobs must be at least 1, got {jobs}.")
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            yield pool
+        return
+    try:
+        from distributed import Client
+    except ImportError as err:
+        raise ValueError(
+            "--scheduler needs Dask's `distributed` package: pip install -r requirements.txt"
+        ) from err
+    with Client(scheduler, timeout="30s") as client:
+        yield client.get_executor(pure=False)
+
+
+def grade_command(course: Course, args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="submissions-") as unpacked:
+        found = collect(args.submissions, args.slug, extract_to=Path(unpacked))
+        for problem in found.problems:
+            print(f"not graded: {problem.origin}: {problem.reason}")
+        limits = Limits(
+            wall_seconds=args.notebook_timeout, memory_bytes=int(args.memory_gb * 1024**3)
+        )
+        with executor_for(args.jobs, args.scheduler) as executor:
+            outcomes = grade_chapter(
+                course,
+                args.slug,
+                found.submissions,
+                executor,
+                db_url=args.db,
+                limits=limits,
+                isolate=not args.no_isolation,
+                force=args.force,
+                progress=not args.no_progress,
+            )
+    width = max([len(s) for s in outcomes] + [7])
+    print(f"\n{'student':<{width}}  status       reason")
+    for student, outcome in sorted(outcomes.items()):
+        print(f"{student:<{width}}  {outcome.status:<11}  {outcome.reason}")
+    not_graded = [o for o in outcomes.values() if o.status != GRADED]
+    print(
+        f"\n{len(outcomes) - len(not_graded)} graded, {len(not_graded)} not graded (see reasons), "
+        f"{len(found.problems)} files not mapped to a student. Outcomes: "
+        f"grading/{args.slug}/outcomes.csv; scores: nbgrader's gradebook (`nbgrader export`)."
+    )
+    return 0 if not not_graded and not found.problems else 1

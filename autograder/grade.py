@@ -1,0 +1,396 @@
+"""Grade a cohort's notebooks for one chapter: in parallel, isolated, into nbgrader's gradebook.
+
+nbgrader's own ``autograde`` does the bookkeeping; only the execution of student code is taken
+out of it and done elsewhere. Three phases per chapter:
+
+1. *sanitize* (here, one student at a time): ``nbgrader autograde`` without executing anything.
+   It records the submission in the gradebook and writes the sanitized notebook: test and locked
+   cells restored from the source, outputs cleared.
+2. *execute* (on any ``concurrent.futures`` executor: local processes or a Dask cluster): each
+   sanitized notebook runs in its own sandbox (:mod:`autograder.sandbox`), holding only its own
+   files, with nbgrader's own ``Execute`` preprocessor.
+3. *score* (here, one student at a time): ``nbgrader autograde`` again, with the execution step
+   replaced by copying in the outputs of phase 2 (:class:`InjectExecuted`). Scores, late
+   penalties and the autograded notebook are nbgrader's own, so formgrader, manual grading,
+   feedback and export work unchanged.
+
+Every submission ends with an :class:`Outcome` (graded, or why not), saved next to the
+executed notebooks so that a re-run skips what is already done.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Iterable
+from concurrent.futures import Executor, as_completed
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import nbformat
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.apps import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    IgnorePattern,
+    LimitOutput,
+    NbGraderPreprocessor,
+    SaveAutoGrades,
+)
+from sqlalchemy.exc import SAWarning
+from tqdm.auto import tqdm
+from traitlets import Unicode
+from traitlets.config import Config
+
+from . import workspace as _workspace  # noqa: F401  (puts this venv's bin on PATH for alembic)
+from .course import Course
+from .run_notebook import EXIT_KERNEL, EXIT_UNREADABLE
+from .sandbox import Limits, SandboxUnavailable, isolation_problem, run_isolated
+from .submissions import Submission
+
+__all__ = ["ExecutionJob", "InjectExecuted", "Outcome", "execute_job", "grade_chapter"]
+
+GRADED = "graded"
+
+
+class InjectExecuted(NbGraderPreprocessor):
+    """nbgrader's execution step, replaced: copy in the outputs of a notebook executed elsewhere.
+
+    Refuses (raises) if the executed notebook's cells are not the sanitized notebook's cells,
+    so outputs can never be attached to other code.
+    """
+
+    executed_dir = Unicode("", help="folder holding <student>/<notebook>.ipynb").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        path = Path(self.executed_dir) / info["student"] / f"{info['notebook']}.ipynb"
+        executed = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+        if [c.source for c in executed.cells] != [c.source for c in nb.cells]:
+            raise ValueError(f"{path} was not executed from this sanitized notebook")
+        for cell, ran in zip(nb.cells, executed.cells, strict=True):
+            if cell.cell_type == "code":
+                cell.outputs = ran.outputs
+                cell.execution_count = ran.execution_count
+        return nb, resources
+
+
+@dataclass(frozen=True)
+class ExecutionJob:
+    """One sanitized notebook to execute, with everything a remote worker needs."""
+
+    student: str
+    notebook_name: str
+    notebook_json: str
+    cell_timeout: int
+    limits: Limits
+    isolate: bool = True
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one submission.
+
+    Attributes:
+        student: the student id.
+        status: ``"graded"``, or why not: ``"missing"``, ``"rejected"``, ``"unreadable"``,
+            ``"timeout"``, ``"kernel died"``, ``"memory"``, ``"error"``.
+        reason: a sentence for the instructor.
+        submission_sha256: hash of the submitted notebook, to re-grade only what changed.
+        seconds: wall time spent executing.
+    """
+
+    student: str
+    status: str
+    reason: str
+    submission_sha256: str = ""
+    seconds: float = 0.0
+
+
+def _execute_status(result, seconds: float, limits: Limits) -> tuple[str, str]:
+    if result.timed_out:
+        return "timeout", f"stopped after the {limits.wall_seconds:.0f} s limit per notebook"
+    if "MemoryError" in result.stderr or result.killed_by == "SIGKILL":
+        cap = "" if limits.memory_bytes is None else f" ({limits.memory_bytes / 1024**3:.1f} GB)"
+        return "memory", f"ran out of memory{cap}"
+    if result.returncode == EXIT_UNREADABLE:
+        return "unreadable", result.stderr.strip().splitlines()[-1]
+    if result.returncode == EXIT_KERNEL:
+        last = result.stderr.strip().splitlines()[-1]
+        return ("timeout" if "CellTimeoutError" in last else "kernel died"), last
+    if result.returncode != 0:
+        tail = result.stderr.strip().splitlines()[-1:] or ["no message"]
+        return "error", f"execution failed (exit {result.returncode}): {tail[0]}"
+    return GRADED, f"executed in {seconds:.1f} s"
+
+
+def execute_job(job: ExecutionJob) -> tuple[Outcome, str | None]:
+    """Execute one sanitized notebook; return its outcome and the executed notebook's JSON.
+
+    Runs on a worker (a local process or a Dask worker): it needs this package and the course's
+    Python environment, nothing else. The notebook runs in a fresh folder holding only itself.
+    """
+    with tempfile.TemporaryDirectory(prefix=f"grade-{job.student}-") as tmp:
+        folder = Path(tmp)
+        source = folder / f"{job.notebook_name}.ipynb"
+        source.write_text(job.notebook_json)
+        argv = [
+            sys.executable,
+            "-m",
+            "autograder.run_notebook",
+            source.name,
+            "executed.ipynb",
+            "--timeout",
+            str(job.cell_timeout),
+        ]
+        start = time.perf_counter()
+        if job.isolate:
+            result = run_isolated(argv, folder, job.limits)
+        else:  # explicitly allowed by the instructor: no isolation available here
+            import subprocess
+
+            from .sandbox import SandboxResult
+
+            try:
+                done = subprocess.run(
+                    argv,
+                    cwd=folder,
+                    capture_output=True,
+                    text=True,
+                    timeout=job.limits.wall_seconds,
+                )
+                result = SandboxResult(done.returncode, done.stdout, done.stderr, False)
+            except subprocess.TimeoutExpired:
+                result = SandboxResult(-9, "", "", True)
+        seconds = time.perf_counter() - start
+        status, reason = _execute_status(result, seconds, job.limits)
+        executed = folder / "executed.ipynb"
+        text = executed.read_text() if executed.is_file() else None
+    if status == GRADED and text is not None and (cell := _first_memory_error(text)) is not None:
+        cap = (
+            ""
+            if job.limits.memory_bytes is None
+            else f" of {job.limits.memory_bytes / 1024**3:.1f} GB"
+        )
+        status, reason = "memory", f"cell {cell} ran out of memory (cap{cap}); graded as it ran"
+    if status == "kernel died" and text is None:
+        status = "error"
+    return Outcome(job.student, status, reason, seconds=seconds), text
+
+
+def _rejection(log: str) -> str:
+    """The most telling line of nbgrader's log about a submission it could not sanitize."""
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    for marker in ("NotJSONError", "JSONDecodeError", "ValidationError", "cell", "Error"):
+        for line in lines:
+            if marker in line and "Please see the" not in line:
+                return f"nbgrader rejected the notebook: {line[:300]}"
+    return "nbgrader rejected the notebook (no reason in its log)"
+
+
+def _first_memory_error(notebook_json: str) -> int | None:
+    """Index of the first code cell whose output is a MemoryError, if any."""
+    nb = nbformat.reads(notebook_json, as_version=nbformat.NO_CONVERT)
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and output.get("ename") == "MemoryError":
+                return index
+    return None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class _Gradebook:
+    """nbgrader's API on the course folder, with the three configurations the phases need."""
+
+    def __init__(self, course: Course, db_url: str | None, executed_dir: Path):
+        self.course = course
+        self.db_url = db_url or f"sqlite:///{course.root / 'gradebook.db'}"
+        self.executed_dir = executed_dir
+
+    def api(self, autograde_preprocessors: list) -> NbGraderAPI:
+        config = self.course.nbgrader_config()
+        config.CourseDirectory.root = str(self.course.root)
+        config.CourseDirectory.db_url = self.db_url
+        config.Autograde.autograde_preprocessors = autograde_preprocessors
+        config.InjectExecuted.executed_dir = str(self.executed_dir)
+        config.merge(Config({"Autograde": {"create_student": True}}))
+        coursedir = CourseDirectory(config=config)
+        api = NbGraderAPI(coursedir=coursedir, config=config)
+        api.log.setLevel(logging.ERROR)
+        return api
+
+    def sanitizer(self) -> NbGraderAPI:
+        return self.api([])
+
+    def scorer(self) -> NbGraderAPI:
+        return self.api(
+            [
+                InjectExecuted,
+                IgnorePattern,
+                ClearMetadataPreprocessor,
+                LimitOutput,
+                SaveAutoGrades,
+                AssignLatePenalties,
+                CheckCellMetadata,
+            ]
+        )
+
+
+def _ensure_released(api: NbGraderAPI, slug: str) -> None:
+    """Make sure the gradebook knows the chapter (nbgrader's generate_assignment)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        try:
+            gb.find_assignment(slug)
+            return
+        except MissingEntry:
+            pass
+    result = api.generate_assignment(slug, force=True)
+    if not result["success"]:
+        raise RuntimeError(f"nbgrader generate_assignment {slug} failed:\n{result['log']}")
+
+
+def _autograde(api: NbGraderAPI, slug: str, student: str) -> dict:
+    """nbgrader's autograde for one student, without its gradebook's session-bookkeeping noise."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
+        return api.autograde(slug, student, force=True, create=True)
+
+
+def _load_outcomes(path: Path) -> dict[str, Outcome]:
+    if not path.is_file():
+        return {}
+    return {row["student"]: Outcome(**row) for row in json.loads(path.read_text())}
+
+
+def _save_outcomes(path: Path, outcomes: dict[str, Outcome]) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(
+        json.dumps(
+            [asdict(o) for o in sorted(outcomes.values(), key=lambda o: o.student)], indent=1
+        )
+    )
+    tmp.replace(path)  # atomic: an interrupt never leaves half a file
+
+
+def grade_chapter(
+    course: Course,
+    slug: str,
+    submissions: Iterable[Submission],
+    executor: Executor,
+    *,
+    db_url: str | None = None,
+    limits: Limits | None = None,
+    isolate: bool = True,
+    force: bool = False,
+    progress: bool = True,
+) -> dict[str, Outcome]:
+    """Grade every submission for ``slug`` into the course's gradebook; return the outcomes.
+
+    Args:
+        course: the course (its root holds nbgrader's folders and, by default, the gradebook).
+        slug: the chapter.
+        submissions: from :func:`autograder.submissions.collect`.
+        executor: runs the executions, e.g. ``ProcessPoolExecutor(2)`` or a Dask client's
+            ``get_executor()``.
+        db_url: the gradebook (SQLAlchemy URL); default ``sqlite:///<root>/gradebook.db``.
+        limits: per-notebook wall-clock and memory limits; the per-cell timeout is the course's
+            ``Execute.timeout``.
+        isolate: run student code in the sandbox; False only when the instructor accepts running
+            it unisolated.
+        force: re-grade submissions already graded from the same file.
+        progress: show a progress bar with ETA.
+
+    Raises:
+        SandboxUnavailable: if ``isolate`` and the sandbox cannot run here.
+    """
+    if isolate and (problem := isolation_problem()):
+        raise SandboxUnavailable(
+            f"{problem}\nRefusing to run student code unisolated; pass --no-isolation to accept it."
+        )
+    limits = limits or Limits()
+    state = course.root / "grading" / slug
+    executed_dir = state / "executed"
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    outcomes_path = state / "outcomes.json"
+    outcomes = _load_outcomes(outcomes_path)
+    gradebook = _Gradebook(course, db_url, executed_dir)
+    sanitizer = gradebook.sanitizer()
+    _ensure_released(sanitizer, slug)
+    cell_timeout = int(course.nbgrader_config().Execute.get("timeout", 180))
+
+    # Phase 1: into nbgrader's submitted/ layout, then sanitize, one at a time.
+    jobs = []
+    for sub in submissions:
+        digest = _sha256(sub.notebook)
+        done = outcomes.get(sub.student)
+        if not force and done and done.status == GRADED and done.submission_sha256 == digest:
+            continue
+        target = course.root / "submitted" / sub.student / slug / f"{slug}.ipynb"
+        if target.resolve() != sub.notebook.resolve():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(sub.notebook, target)
+        result = _autograde(sanitizer, slug, sub.student)
+        sanitized = course.root / "autograded" / sub.student / slug / f"{slug}.ipynb"
+        if not result["success"] or not sanitized.is_file():
+            log = f"{result.get('log') or ''}\n{result.get('error') or ''}"
+            outcomes[sub.student] = Outcome(sub.student, "rejected", _rejection(log), digest)
+            _save_outcomes(outcomes_path, outcomes)
+            continue
+        jobs.append(
+            (
+                ExecutionJob(
+                    sub.student, slug, sanitized.read_text(), cell_timeout, limits, isolate
+                ),
+                digest,
+            )
+        )
+
+    # Phase 2: execute anywhere; phase 3: score each as soon as it is back.
+    scorer = gradebook.scorer()
+    futures = {executor.submit(execute_job, job): (job, digest) for job, digest in jobs}
+    bar = tqdm(total=len(futures), desc=f"grading {slug}", unit="notebook", disable=not progress)
+    for future in as_completed(futures):
+        job, digest = futures[future]
+        try:
+            outcome, executed = future.result()
+        except Exception as err:  # a worker lost, a pickling error: recorded, the batch goes on
+            outcome, executed = Outcome(job.student, "error", f"worker failed: {err!r}"), None
+        if executed is not None:
+            folder = executed_dir / job.student
+            folder.mkdir(exist_ok=True)
+            (folder / f"{slug}.ipynb").write_text(executed)
+            result = _autograde(scorer, slug, job.student)
+            if not result["success"]:
+                outcome = Outcome(
+                    job.student, "error", "nbgrader could not score the executed notebook"
+                )
+        outcomes[job.student] = Outcome(
+            job.student, outcome.status, outcome.reason, digest, round(outcome.seconds, 2)
+        )
+        _save_outcomes(outcomes_path, outcomes)
+        bar.update()
+    bar.close()
+    _write_outcomes_csv(state / "outcomes.csv", outcomes)
+    return outcomes
+
+
+def _write_outcomes_csv(path: Path, outcomes: dict[str, Outcome]) -> None:
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", "status", "reason", "seconds"])
+        for o in sorted(outcomes.values(), key=lambda o: o.student):
+            writer.writerow([o.student, o.status, o.reason, o.seconds])

@@ -1,0 +1,200 @@
+"""Specification of cohort grading (`python -m autograder grade`): the same scores as plain
+`nbgrader autograde`, in nbgrader's own gradebook; every submission ends with an outcome and a
+reason; re-runs are idempotent; local processes and a real Dask cluster both work.
+
+Slow: every submission runs in a real kernel inside a real bubblewrap sandbox."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook
+from tiny_course import CORRECT_ANSWERS, SLUG, learner_notebook, make_tiny_course
+
+from autograder.course import Course
+from autograder.grade import grade_chapter
+from autograder.sandbox import Limits
+from autograder.submissions import collect
+
+pytestmark = pytest.mark.slow
+BIN = Path(sys.executable).parent
+PARTIAL = {"add": CORRECT_ANSWERS["add"]}
+
+
+def nbgrader(root: Path, *args: str) -> None:
+    proc = subprocess.run(
+        [str(BIN / "nbgrader"), *args], cwd=root, capture_output=True, text=True, timeout=600
+    )
+    assert proc.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{proc.stdout}{proc.stderr}"
+
+
+def released_course(root: Path) -> Path:
+    make_tiny_course(root)
+    nbgrader(root, "generate_assignment", SLUG)
+    return root / "exercises" / SLUG / f"{SLUG}.ipynb"
+
+
+def inbox_with(folder: Path, released: Path, answers_by_student: dict) -> Path:
+    """A folder of notebooks named by student, as downloaded from a learning platform."""
+    folder.mkdir(parents=True)
+    for student, answers in answers_by_student.items():
+        learner_notebook(released, folder / student, answers).rename(folder / f"{student}.ipynb")
+        shutil.rmtree(folder / student)
+    return folder
+
+
+def scores(root: Path) -> dict[tuple[str, str], float | None]:
+    """(student, grade cell) -> auto score, read from the course's gradebook."""
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        return {
+            (sub.student.id, grade.name): grade.auto_score
+            for sub in gb.find_assignment(SLUG).submissions
+            for grade in sub.notebooks[0].grades
+        }
+
+
+def test_scores_match_plain_nbgrader_autograde(tmp_path):
+    answers = {"ada": CORRECT_ANSWERS, "bob": {}, "cy": PARTIAL}
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    released = released_course(plain)
+    inbox = inbox_with(tmp_path / "inbox", released, answers)
+    for student in answers:
+        target = plain / "submitted" / student / SLUG
+        target.mkdir(parents=True)
+        shutil.copyfile(inbox / f"{student}.ipynb", target / f"{SLUG}.ipynb")
+    nbgrader(plain, "autograde", SLUG)
+
+    ours = tmp_path / "ours"
+    ours.mkdir()
+    released_course(ours)
+    with ProcessPoolExecutor(2) as pool:
+        outcomes = grade_chapter(
+            Course(ours), SLUG, collect(inbox, SLUG).submissions, pool, progress=False
+        )
+    assert {s: o.status for s, o in outcomes.items()} == dict.fromkeys(answers, "graded")
+    expected = scores(plain)
+    assert expected[("ada", "test_add")] == 2 and expected[("cy", "test_pause")] == 0
+    assert scores(ours) == expected, "the same submissions must get the same scores"
+    autograded = ours / "autograded" / "ada" / SLUG / f"{SLUG}.ipynb"
+    assert autograded.is_file(), "the autograded notebook is where formgrader looks for it"
+    nbgrader(ours, "generate_feedback", SLUG)
+    nbgrader(ours, "export")
+    feedback = (ours / "feedback" / "cy" / SLUG / f"{SLUG}.html").read_text()
+    assert "hidden: add(-1, 1)" not in feedback, "feedback must not reveal hidden tests"
+
+
+FAILURES = {
+    "sleeper": {"add": "import time\ntime.sleep(600)\n" + CORRECT_ANSWERS["add"]},
+    "hog": {"add": "blob = bytearray(3 * 1024**3)\n" + CORRECT_ANSWERS["add"]},
+    "crasher": {"add": "import os\nos._exit(1)"},
+    "snoop": {
+        "add": "import os\nassert not os.path.exists("
+        + repr(str(Path(__file__).resolve().parents[1] / "solutions"))
+        + ")\n"
+        + CORRECT_ANSWERS["add"]
+    },
+    "good": CORRECT_ANSWERS,
+}
+
+
+def test_every_submission_gets_an_outcome_with_a_reason_and_the_batch_goes_on(tmp_path):
+    released = released_course(tmp_path)
+    inbox = inbox_with(tmp_path / "inbox", released, FAILURES)
+    (inbox / "mangled.ipynb").write_text('{"cells": [')
+    (inbox / f"{SLUG}.ipynb").write_text("{}")  # whose is it? reported, not guessed
+    found = collect(inbox, SLUG)
+    assert [p.origin for p in found.problems] == [f"{SLUG}.ipynb"]
+    limits = Limits(wall_seconds=40, memory_bytes=2 * 1024**3)
+    with ProcessPoolExecutor(2) as pool:
+        outcomes = grade_chapter(
+            Course(tmp_path), SLUG, found.submissions, pool, limits=limits, progress=False
+        )
+    status = {s: o.status for s, o in outcomes.items()}
+    assert status == {
+        "sleeper": "timeout",
+        "hog": "memory",
+        "crasher": "kernel died",
+        "snoop": "graded",
+        "good": "graded",
+        "mangled": "rejected",
+    }, {s: (o.status, o.reason) for s, o in outcomes.items()}
+    assert all(o.reason for o in outcomes.values())
+    got = scores(tmp_path)
+    assert got[("good", "test_add")] == 2 and got[("snoop", "test_add")] == 2, (
+        "snoop's assertion that solutions/ is invisible must have passed"
+    )
+    assert got[("hog", "test_add")] == 0, "a cell that ran out of memory fails its tests"
+    assert "memory" in outcomes["hog"].reason
+    recorded = json.loads((tmp_path / "grading" / SLUG / "outcomes.json").read_text())
+    assert {r["student"] for r in recorded} == set(FAILURES) | {"mangled"}
+
+
+def test_a_rerun_grades_only_what_changed(tmp_path):
+    released = released_course(tmp_path)
+    inbox = inbox_with(tmp_path / "inbox", released, {"ada": CORRECT_ANSWERS, "bob": {}})
+    course = Course(tmp_path)
+    with ProcessPoolExecutor(2) as pool:
+        first = grade_chapter(course, SLUG, collect(inbox, SLUG).submissions, pool, progress=False)
+        before = scores(tmp_path)
+        learner_notebook(released, tmp_path / "bob-v2", PARTIAL).replace(inbox / "bob.ipynb")
+        start = time.perf_counter()
+        second = grade_chapter(course, SLUG, collect(inbox, SLUG).submissions, pool, progress=False)
+        elapsed = time.perf_counter() - start
+    assert second["ada"] == first["ada"], "ada's unchanged notebook is not graded again"
+    assert second["bob"].submission_sha256 != first["bob"].submission_sha256
+    after = scores(tmp_path)
+    assert after[("ada", "test_add")] == before[("ada", "test_add")] == 2
+    assert (before[("bob", "test_add")], after[("bob", "test_add")]) == (0, 2)
+    assert elapsed < 60, f"only bob should have run again, took {elapsed:.0f} s"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_grading_on_a_dask_cluster_over_loopback(tmp_path):
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    procs = [
+        subprocess.Popen(
+            [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+             "--dashboard-address", ":0"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+    ]  # fmt: skip
+    try:
+        for _ in range(2):
+            procs.append(
+                subprocess.Popen(
+                    [str(BIN / "dask"), "worker", address, "--nthreads", "1",
+                     "--nworkers", "1", "--no-dashboard"],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )
+            )  # fmt: skip
+        released = released_course(tmp_path)
+        inbox = inbox_with(tmp_path / "inbox", released, {"ada": CORRECT_ANSWERS, "cy": PARTIAL})
+        proc = subprocess.run(
+            [sys.executable, "-m", "autograder", "--course", str(tmp_path), "grade", SLUG,
+             str(inbox), "--scheduler", address, "--no-progress"],
+            capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "2 graded, 0 not graded" in proc.stdout
+        got = scores(tmp_path)
+        assert got[("ada", "test_pause")] == 1 and got[("cy", "test_pause")] == 0
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=30)
