@@ -61,7 +61,8 @@ def grade_command(course: Course, args: argparse.Namespace) -> int:
     not_graded = [o for o in outcomes.values() if o.status != GRADED]
     print(
         f"\n{len(outcomes) - len(not_graded)} graded, {len(not_graded)} not graded (see reasons), "
-        f"{len(found.problems)} files not mapped to a student. Outcomes: "
-        f"grading/{args.slug}/outcomes.csv; scores: nbgrader's gradebook (`nbgrader export`)."
+        f"{len(found.problems)} files not mapped to a student.\nScores and reasons: "
+        f"grading/{args.slug}/grades.csv; feedback: feedback/<student>/{args.slug}/; the "
+        "gradebook serves formgrader, manual grading and `nbgrader export` as usual."
     )
     return 0 if not not_graded and not found.problems else 1

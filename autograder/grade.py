@@ -384,13 +384,29 @@ def grade_chapter(
         _save_outcomes(outcomes_path, outcomes)
         bar.update()
     bar.close()
-    _write_outcomes_csv(state / "outcomes.csv", outcomes)
+    for outcome in outcomes.values():  # nbgrader's feedback: the course config hides hidden tests
+        if (executed_dir / outcome.student / f"{slug}.ipynb").is_file():  # it was scored
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SAWarning)
+                scorer.generate_feedback(slug, outcome.student, force=True)
+    _write_grades_csv(state / "grades.csv", outcomes, gradebook.db_url, slug)
     return outcomes
 
 
-def _write_outcomes_csv(path: Path, outcomes: dict[str, Outcome]) -> None:
-    with open(path, "w", newline="") as f:
+def _write_grades_csv(path: Path, outcomes: dict[str, Outcome], db_url: str, slug: str) -> None:
+    """One row per student: autograded score, maximum, and the outcome with its reason."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(db_url) as gb, open(path, "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["student", "status", "reason", "seconds"])
+        writer.writerow(["student", "status", "auto_score", "max_auto_score", "reason", "seconds"])
         for o in sorted(outcomes.values(), key=lambda o: o.student):
-            writer.writerow([o.student, o.status, o.reason, o.seconds])
+            try:
+                submission = gb.find_submission(slug, o.student)
+                grades = [g for nb in submission.notebooks for g in nb.grades]
+                auto = sum(g.auto_score or 0 for g in grades if g.auto_score is not None)
+                max_auto = sum(g.max_score for g in grades if g.cell_type == "code")
+            except MissingEntry:
+                auto, max_auto = "", ""
+            score = auto if o.status == GRADED or auto else ""
+            writer.writerow([o.student, o.status, score, max_auto, o.reason, o.seconds])

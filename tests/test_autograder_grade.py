@@ -6,6 +6,7 @@ Slow: every submission runs in a real kernel inside a real bubblewrap sandbox.""
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import socket
@@ -86,10 +87,13 @@ def test_scores_match_plain_nbgrader_autograde(tmp_path):
     assert scores(ours) == expected, "the same submissions must get the same scores"
     autograded = ours / "autograded" / "ada" / SLUG / f"{SLUG}.ipynb"
     assert autograded.is_file(), "the autograded notebook is where formgrader looks for it"
-    nbgrader(ours, "generate_feedback", SLUG)
-    nbgrader(ours, "export")
     feedback = (ours / "feedback" / "cy" / SLUG / f"{SLUG}.html").read_text()
+    assert "add(1, 2) must be 3" in feedback, "the feedback shows the visible tests"
     assert "hidden: add(-1, 1)" not in feedback, "feedback must not reveal hidden tests"
+    with open(ours / "grading" / SLUG / "grades.csv") as f:
+        rows = {row["student"]: row for row in csv.DictReader(f)}
+    assert {s: float(r["auto_score"]) for s, r in rows.items()} == {"ada": 3, "bob": 0, "cy": 2}
+    nbgrader(ours, "export")  # plain nbgrader still reads the gradebook
 
 
 FAILURES = {
