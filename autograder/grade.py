@@ -24,6 +24,7 @@ import csv
 import hashlib
 import json
 import logging
+import re
 import shutil
 import sys
 import tempfile
@@ -187,13 +188,29 @@ def execute_job(job: ExecutionJob) -> tuple[Outcome, str | None]:
     return Outcome(job.student, status, reason, seconds=seconds), text
 
 
+# nbgrader's errors for damaged notebooks, in words an instructor can pass on to the student.
+_KNOWN_DAMAGE = {
+    "NotJSONError": "the file is not a notebook (malformed JSON); ask for a fresh copy",
+    "KeyError: 'grade_id'": (
+        "a graded cell was duplicated or its metadata edited; the answers must stay in the "
+        "original cells"
+    ),
+}
+
+
 def _rejection(log: str) -> str:
     """The most telling line of nbgrader's log about a submission it could not sanitize."""
+    for marker, meaning in _KNOWN_DAMAGE.items():
+        if marker in log:
+            return f"nbgrader rejected the notebook: {meaning}"
     lines = [line.strip() for line in log.splitlines() if line.strip()]
-    for marker in ("NotJSONError", "JSONDecodeError", "ValidationError", "cell", "Error"):
-        for line in lines:
-            if marker in line and "Please see the" not in line:
-                return f"nbgrader rejected the notebook: {line[:300]}"
+    errors = [line for line in lines if re.match(r"[\w.]*(Error|Exception): ", line)]
+    errors = [line for line in errors if "Please see the" not in line]
+    if errors:
+        return f"nbgrader rejected the notebook: {errors[-1][:300]}"
+    for line in reversed(lines):
+        if "Error" in line and "Please see the" not in line:
+            return f"nbgrader rejected the notebook: {line[:300]}"
     return "nbgrader rejected the notebook (no reason in its log)"
 
 

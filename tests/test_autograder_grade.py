@@ -6,6 +6,7 @@ Slow: every submission runs in a real kernel inside a real bubblewrap sandbox.""
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import shutil
@@ -202,3 +203,66 @@ def test_grading_on_a_dask_cluster_over_loopback(tmp_path):
             p.terminate()
         for p in procs:
             p.wait(timeout=30)
+
+
+def edited(released: Path, folder: Path, student: str, change) -> None:
+    """A correct notebook for ``student``, then ``change(nb)`` applied to it."""
+    import nbformat
+
+    path = learner_notebook(released, folder / "tmp", CORRECT_ANSWERS)
+    nb = nbformat.read(path, as_version=4)
+    change(nb)
+    nbformat.write(nb, folder / f"{student}.ipynb")
+    shutil.rmtree(folder / "tmp")
+
+
+def by_id(nb, grade_id):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def test_tampered_notebooks_are_repaired_from_the_source_before_grading(tmp_path):
+    released = released_course(tmp_path)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+
+    def weaken_test(nb):  # "tests" that always pass, and a wrong answer
+        by_id(nb, "test_add").source = "pass"
+        by_id(nb, "add").source = "def add(a, b):\n    return 0"
+
+    def delete_test(nb):
+        nb.cells.remove(by_id(nb, "test_add"))
+        by_id(nb, "add").source = "def add(a, b):\n    return 0"
+
+    def duplicate_cell(nb):
+        nb.cells.insert(1, copy.deepcopy(nb.cells[1]))
+
+    def flood_output(nb):
+        by_id(nb, "pause").source = CORRECT_ANSWERS["pause"] + "\nprint('x' * 5_000_000)"
+
+    def retype_cell(nb):
+        by_id(nb, "add").cell_type = "markdown"
+        by_id(nb, "add").pop("outputs", None)
+        by_id(nb, "add").pop("execution_count", None)
+
+    for student, change in [
+        ("weakener", weaken_test),
+        ("deleter", delete_test),
+        ("duplicator", duplicate_cell),
+        ("flooder", flood_output),
+        ("retyper", retype_cell),
+    ]:
+        edited(released, inbox, student, change)
+    with ProcessPoolExecutor(2) as pool:
+        outcomes = grade_chapter(
+            Course(tmp_path), SLUG, collect(inbox, SLUG).submissions, pool, progress=False
+        )
+    duplicated = outcomes.pop("duplicator")
+    assert duplicated.status == "rejected" and "duplicated" in duplicated.reason, duplicated
+    assert all(o.status == "graded" for o in outcomes.values()), outcomes
+    got = scores(tmp_path)
+    assert got[("weakener", "test_add")] == 0, "an edited test cell is replaced by the real one"
+    assert got[("deleter", "test_add")] == 0, "a deleted test cell is restored and run"
+    assert got[("flooder", "test_pause")] == 1
+    assert got[("retyper", "test_add")] == 2, "nbgrader restores the cell type from the source"
+    autograded = tmp_path / "autograded" / "flooder" / SLUG / f"{SLUG}.ipynb"
+    assert autograded.stat().st_size < 1_000_000, "huge outputs are cut by nbgrader's LimitOutput"
