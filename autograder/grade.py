@@ -49,7 +49,7 @@ from nbgrader.preprocessors import (
 )
 from sqlalchemy.exc import SAWarning
 from tqdm.auto import tqdm
-from traitlets import Unicode
+from traitlets import Integer, Unicode
 from traitlets.config import Config
 
 from . import workspace as _workspace  # noqa: F401  (puts this venv's bin on PATH for alembic)
@@ -71,6 +71,20 @@ class InjectExecuted(NbGraderPreprocessor):
     """
 
     executed_dir = Unicode("", help="folder holding <student>/<notebook>.ipynb").tag(config=True)
+    max_output_chars = Integer(
+        100_000, help="longer text outputs are cut; nbgrader's LimitOutput only counts lines"
+    ).tag(config=True)
+
+    def _cut(self, output):
+        for key, value in [("text", output.get("text"))] + list(output.get("data", {}).items()):
+            if isinstance(value, str) and len(value) > self.max_output_chars:
+                kept = value[: self.max_output_chars]
+                marker = f"\n[... {len(value) - len(kept):,} more characters cut by the grader]"
+                if key == "text":
+                    output["text"] = kept + marker
+                else:
+                    output["data"][key] = kept + marker
+        return output
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
@@ -80,7 +94,7 @@ class InjectExecuted(NbGraderPreprocessor):
             raise ValueError(f"{path} was not executed from this sanitized notebook")
         for cell, ran in zip(nb.cells, executed.cells, strict=True):
             if cell.cell_type == "code":
-                cell.outputs = ran.outputs
+                cell.outputs = [self._cut(output) for output in ran.outputs]
                 cell.execution_count = ran.execution_count
         return nb, resources
 
