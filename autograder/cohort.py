@@ -21,8 +21,13 @@ def executor_for(jobs: int, scheduler: str | None) -> Iterator[Executor]:
     if scheduler is None:
         if jobs < 1:
             raise ValueError(f"--jobs must be at least 1, got {jobs}.")
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        try:
             yield pool
+        except BaseException:  # interrupted: do not wait for queued work
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         return
     try:
         from distributed import Client
@@ -42,18 +47,25 @@ def grade_command(course: Course, args: argparse.Namespace) -> int:
         limits = Limits(
             wall_seconds=args.notebook_timeout, memory_bytes=int(args.memory_gb * 1024**3)
         )
-        with executor_for(args.jobs, args.scheduler) as executor:
-            outcomes = grade_chapter(
-                course,
-                args.slug,
-                found.submissions,
-                executor,
-                db_url=args.db,
-                limits=limits,
-                isolate=not args.no_isolation,
-                force=args.force,
-                progress=not args.no_progress,
+        try:
+            with executor_for(args.jobs, args.scheduler) as executor:
+                outcomes = grade_chapter(
+                    course,
+                    args.slug,
+                    found.submissions,
+                    executor,
+                    db_url=args.db,
+                    limits=limits,
+                    isolate=not args.no_isolation,
+                    force=args.force,
+                    progress=not args.no_progress,
+                )
+        except KeyboardInterrupt:
+            print(
+                "\ninterrupted: every notebook scored so far is in the gradebook and in "
+                f"grading/{args.slug}/outcomes.json; run the same command again to grade the rest."
             )
+            return 130
     width = max([len(s) for s in outcomes] + [7])
     print(f"\n{'student':<{width}}  status       reason")
     for student, outcome in sorted(outcomes.items()):

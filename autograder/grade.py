@@ -394,27 +394,15 @@ def grade_chapter(
     scorer = gradebook.scorer()
     futures = {executor.submit(execute_job, job): (job, digest) for job, digest in jobs}
     bar = tqdm(total=len(futures), desc=f"grading {slug}", unit="notebook", disable=not progress)
-    for future in as_completed(futures):
-        job, digest = futures[future]
-        try:
-            outcome, executed = future.result()
-        except Exception as err:  # a worker lost, a pickling error: recorded, the batch goes on
-            outcome, executed = Outcome(job.student, "error", f"worker failed: {err!r}"), None
-        if executed is not None:
-            folder = executed_dir / job.student
-            folder.mkdir(exist_ok=True)
-            (folder / f"{slug}.ipynb").write_text(executed)
-            result = _autograde(scorer, slug, job.student)
-            if not result["success"]:
-                outcome = Outcome(
-                    job.student, "error", "nbgrader could not score the executed notebook"
-                )
-        outcomes[job.student] = Outcome(
-            job.student, outcome.status, outcome.reason, digest, round(outcome.seconds, 2)
-        )
+    try:
+        _collect_results(futures, outcomes, outcomes_path, executed_dir, scorer, slug, bar)
+    except KeyboardInterrupt:  # keep what is done; the next run grades the rest
+        for future in futures:
+            future.cancel()
         _save_outcomes(outcomes_path, outcomes)
-        bar.update()
-    bar.close()
+        raise
+    finally:
+        bar.close()
     for outcome in outcomes.values():  # nbgrader's feedback: the course config hides hidden tests
         if (executed_dir / outcome.student / f"{slug}.ipynb").is_file():  # it was scored
             with warnings.catch_warnings():
@@ -441,3 +429,27 @@ def _write_grades_csv(path: Path, outcomes: dict[str, Outcome], db_url: str, slu
                 auto, max_auto = "", ""
             score = auto if o.status == GRADED or auto else ""
             writer.writerow([o.student, o.status, score, max_auto, o.reason, o.seconds])
+
+
+def _collect_results(futures, outcomes, outcomes_path, executed_dir, scorer, slug, bar) -> None:
+    """Score each execution as it comes back, saving every outcome at once (phase 3)."""
+    for future in as_completed(futures):
+        job, digest = futures[future]
+        try:
+            outcome, executed = future.result()
+        except Exception as err:  # a worker lost, a pickling error: recorded, the batch goes on
+            outcome, executed = Outcome(job.student, "error", f"worker failed: {err!r}"), None
+        if executed is not None:
+            folder = executed_dir / job.student
+            folder.mkdir(exist_ok=True)
+            (folder / f"{slug}.ipynb").write_text(executed)
+            result = _autograde(scorer, slug, job.student)
+            if not result["success"]:
+                outcome = Outcome(
+                    job.student, "error", "nbgrader could not score the executed notebook"
+                )
+        outcomes[job.student] = Outcome(
+            job.student, outcome.status, outcome.reason, digest, round(outcome.seconds, 2)
+        )
+        _save_outcomes(outcomes_path, outcomes)
+        bar.update()

@@ -267,3 +267,36 @@ def test_tampered_notebooks_are_repaired_from_the_source_before_grading(tmp_path
     autograded = tmp_path / "autograded" / "flooder" / SLUG / f"{SLUG}.ipynb"
     assert autograded.stat().st_size < 1_000_000, "a 5 MB output must be cut"
     assert "more characters cut by the grader" in autograded.read_text()
+
+
+def test_an_interrupt_mid_batch_keeps_what_is_graded_and_a_rerun_finishes(tmp_path):
+    import os
+    import signal
+
+    released = released_course(tmp_path)
+    students = {f"s{i}": CORRECT_ANSWERS for i in range(4)}
+    inbox = inbox_with(tmp_path / "inbox", released, students)
+    command = [sys.executable, "-m", "autograder", "--course", str(tmp_path), "grade", SLUG,
+               str(inbox), "--jobs", "1", "--no-progress"]  # fmt: skip
+    outcomes_file = tmp_path / "grading" / SLUG / "outcomes.json"
+    first = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:  # wait until one notebook is scored, then press Ctrl-C
+        if outcomes_file.is_file() and json.loads(outcomes_file.read_text()):
+            break
+        time.sleep(0.5)
+    os.killpg(first.pid, signal.SIGINT)
+    output, _ = first.communicate(timeout=300)
+    assert first.returncode == 130, output
+    assert "run the same command again" in output
+    done = {r["student"] for r in json.loads(outcomes_file.read_text())}
+    assert 1 <= len(done) < 4, f"interrupted after the first notebook, but graded {done}"
+    assert all(scores(tmp_path)[(s, "test_add")] == 2 for s in done), "graded ones are kept"
+
+    second = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "4 graded, 0 not graded" in second.stdout
+    assert {s: scores(tmp_path)[(s, "test_add")] for s in students} == dict.fromkeys(students, 2)
