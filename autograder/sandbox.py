@@ -138,12 +138,14 @@ def bwrap_command(argv: Sequence[str], workdir: Path) -> list[str]:
                 command += ["--symlink", os.readlink(directory), directory]
             else:
                 command += ["--ro-bind", directory, directory]
+    # A private /tmp first: the environment or the workdir may themselves live under /tmp
+    # (a CI checkout), and binds made before the tmpfs would be hidden by it.
+    command += ["--tmpfs", "/tmp"]
     for directory in _python_dirs():
         command += ["--ro-bind", str(directory), str(directory)]
     command += [
         "--dev", "/dev",
         "--proc", "/proc",
-        "--tmpfs", "/tmp",
         "--bind", str(workdir), str(workdir),
         "--remount-ro", "/",
         "--chdir", str(workdir),
