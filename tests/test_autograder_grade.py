@@ -10,7 +10,6 @@ import copy
 import csv
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,8 +17,15 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
+from browser_helpers import free_port
 from nbgrader.api import Gradebook
-from tiny_course import CORRECT_ANSWERS, SLUG, learner_notebook, make_tiny_course
+from tiny_course import (
+    CORRECT_ANSWERS,
+    SLUG,
+    learner_notebook,
+    nbgrader,
+    released_tiny_course,
+)
 
 from autograder.course import Course
 from autograder.grade import grade_chapter
@@ -29,19 +35,6 @@ from autograder.submissions import collect
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
 PARTIAL = {"add": CORRECT_ANSWERS["add"]}
-
-
-def nbgrader(root: Path, *args: str) -> None:
-    proc = subprocess.run(
-        [str(BIN / "nbgrader"), *args], cwd=root, capture_output=True, text=True, timeout=600
-    )
-    assert proc.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{proc.stdout}{proc.stderr}"
-
-
-def released_course(root: Path) -> Path:
-    make_tiny_course(root)
-    nbgrader(root, "generate_assignment", SLUG)
-    return root / "exercises" / SLUG / f"{SLUG}.ipynb"
 
 
 def inbox_with(folder: Path, released: Path, answers_by_student: dict) -> Path:
@@ -67,7 +60,7 @@ def test_scores_match_plain_nbgrader_autograde(tmp_path):
     answers = {"ada": CORRECT_ANSWERS, "bob": {}, "cy": PARTIAL}
     plain = tmp_path / "plain"
     plain.mkdir()
-    released = released_course(plain)
+    released = released_tiny_course(plain)
     inbox = inbox_with(tmp_path / "inbox", released, answers)
     for student in answers:
         target = plain / "submitted" / student / SLUG
@@ -77,7 +70,7 @@ def test_scores_match_plain_nbgrader_autograde(tmp_path):
 
     ours = tmp_path / "ours"
     ours.mkdir()
-    released_course(ours)
+    released_tiny_course(ours)
     with ProcessPoolExecutor(2) as pool:
         outcomes = grade_chapter(
             Course(ours), SLUG, collect(inbox, SLUG).submissions, pool, progress=False
@@ -112,7 +105,7 @@ FAILURES = {
 
 
 def test_every_submission_gets_an_outcome_with_a_reason_and_the_batch_goes_on(tmp_path):
-    released = released_course(tmp_path)
+    released = released_tiny_course(tmp_path)
     inbox = inbox_with(tmp_path / "inbox", released, FAILURES)
     (inbox / "mangled.ipynb").write_text('{"cells": [')
     (inbox / f"{SLUG}.ipynb").write_text("{}")  # whose is it? reported, not guessed
@@ -144,7 +137,7 @@ def test_every_submission_gets_an_outcome_with_a_reason_and_the_batch_goes_on(tm
 
 
 def test_a_rerun_grades_only_what_changed(tmp_path):
-    released = released_course(tmp_path)
+    released = released_tiny_course(tmp_path)
     inbox = inbox_with(tmp_path / "inbox", released, {"ada": CORRECT_ANSWERS, "bob": {}})
     course = Course(tmp_path)
     with ProcessPoolExecutor(2) as pool:
@@ -160,12 +153,6 @@ def test_a_rerun_grades_only_what_changed(tmp_path):
     assert after[("ada", "test_add")] == before[("ada", "test_add")] == 2
     assert (before[("bob", "test_add")], after[("bob", "test_add")]) == (0, 2)
     assert elapsed < 60, f"only bob should have run again, took {elapsed:.0f} s"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_grading_on_a_dask_cluster_over_loopback(tmp_path):
@@ -187,7 +174,7 @@ def test_grading_on_a_dask_cluster_over_loopback(tmp_path):
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 )
             )  # fmt: skip
-        released = released_course(tmp_path)
+        released = released_tiny_course(tmp_path)
         inbox = inbox_with(tmp_path / "inbox", released, {"ada": CORRECT_ANSWERS, "cy": PARTIAL})
         proc = subprocess.run(
             [sys.executable, "-m", "autograder", "--course", str(tmp_path), "grade", SLUG,
@@ -221,7 +208,7 @@ def by_id(nb, grade_id):
 
 
 def test_tampered_notebooks_are_repaired_from_the_source_before_grading(tmp_path):
-    released = released_course(tmp_path)
+    released = released_tiny_course(tmp_path)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
 
@@ -273,7 +260,7 @@ def test_an_interrupt_mid_batch_keeps_what_is_graded_and_a_rerun_finishes(tmp_pa
     import os
     import signal
 
-    released = released_course(tmp_path)
+    released = released_tiny_course(tmp_path)
     students = {f"s{i}": CORRECT_ANSWERS for i in range(4)}
     inbox = inbox_with(tmp_path / "inbox", released, students)
     command = [sys.executable, "-m", "autograder", "--course", str(tmp_path), "grade", SLUG,

@@ -5,20 +5,8 @@ from __future__ import annotations
 
 import csv
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
-from tiny_course import CORRECT_ANSWERS, SLUG, learner_notebook, make_tiny_course
-
-NBGRADER = Path(sys.executable).parent / "nbgrader"
-
-
-def nbgrader(root: Path, *args: str) -> None:
-    proc = subprocess.run(
-        [str(NBGRADER), *args], cwd=root, capture_output=True, text=True, timeout=300
-    )
-    assert proc.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{proc.stdout}{proc.stderr}"
+from tiny_course import CORRECT_ANSWERS, SLUG, learner_notebook, make_tiny_course, nbgrader
 
 
 def test_plain_nbgrader_workflow_grades_and_feedback_hides_hidden_tests(tmp_path):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -89,3 +91,22 @@ def learner_notebook(released: Path, folder: Path, answers: dict[str, str]) -> P
     path = folder / f"{SLUG}.ipynb"
     nbformat.write(nb, path)
     return path
+
+
+def nbgrader(root: Path, *args: str) -> None:
+    """Run a plain ``nbgrader`` command from the course root, as an instructor would."""
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "nbgrader"), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{proc.stdout}{proc.stderr}"
+
+
+def released_tiny_course(root: Path) -> Path:
+    """The tiny course, released with ``nbgrader generate_assignment``; returns the exercise."""
+    make_tiny_course(root)
+    nbgrader(root, "generate_assignment", SLUG)
+    return root / "exercises" / SLUG / f"{SLUG}.ipynb"
