@@ -50,12 +50,17 @@ from nbgrader.preprocessors import (
 from sqlalchemy.exc import SAWarning
 from tqdm.auto import tqdm
 from traitlets import Integer, Unicode
-from traitlets.config import Config
 
 from . import workspace as _workspace  # noqa: F401  (puts this venv's bin on PATH for alembic)
 from .course import Course
 from .run_notebook import EXIT_KERNEL, EXIT_UNREADABLE
-from .sandbox import Limits, SandboxUnavailable, isolation_problem, run_isolated
+from .sandbox import (
+    Limits,
+    SandboxUnavailable,
+    isolation_problem,
+    run_isolated,
+    run_unisolated,
+)
 from .submissions import Submission
 
 __all__ = ["ExecutionJob", "InjectExecuted", "Outcome", "execute_job", "grade_chapter"]
@@ -117,8 +122,8 @@ class Outcome:
 
     Attributes:
         student: the student id.
-        status: ``"graded"``, or why not: ``"missing"``, ``"rejected"``, ``"unreadable"``,
-            ``"timeout"``, ``"kernel died"``, ``"memory"``, ``"error"``.
+        status: ``"graded"``, or why not: ``"rejected"``, ``"unreadable"``, ``"timeout"``,
+            ``"kernel died"``, ``"memory"``, ``"error"``.
         reason: a sentence for the instructor.
         submission_sha256: hash of the submitted notebook, to re-grade only what changed.
         seconds: wall time spent executing.
@@ -135,8 +140,7 @@ def _execute_status(result, seconds: float, limits: Limits) -> tuple[str, str]:
     if result.timed_out:
         return "timeout", f"stopped after the {limits.wall_seconds:.0f} s limit per notebook"
     if "MemoryError" in result.stderr or result.killed_by == "SIGKILL":
-        cap = "" if limits.memory_bytes is None else f" ({limits.memory_bytes / 1024**3:.1f} GB)"
-        return "memory", f"ran out of memory{cap}"
+        return "memory", f"ran out of memory (cap {limits.memory_text})"
     if result.returncode == EXIT_UNREADABLE:
         return "unreadable", result.stderr.strip().splitlines()[-1]
     if result.returncode == EXIT_KERNEL:
@@ -168,37 +172,15 @@ def execute_job(job: ExecutionJob) -> tuple[Outcome, str | None]:
             str(job.cell_timeout),
         ]
         start = time.perf_counter()
-        if job.isolate:
-            result = run_isolated(argv, folder, job.limits)
-        else:  # explicitly allowed by the instructor: no isolation available here
-            import subprocess
-
-            from .sandbox import SandboxResult
-
-            try:
-                done = subprocess.run(
-                    argv,
-                    cwd=folder,
-                    capture_output=True,
-                    text=True,
-                    timeout=job.limits.wall_seconds,
-                )
-                result = SandboxResult(done.returncode, done.stdout, done.stderr, False)
-            except subprocess.TimeoutExpired:
-                result = SandboxResult(-9, "", "", True)
+        run = run_isolated if job.isolate else run_unisolated  # the latter: --no-isolation
+        result = run(argv, folder, job.limits)
         seconds = time.perf_counter() - start
         status, reason = _execute_status(result, seconds, job.limits)
         executed = folder / "executed.ipynb"
         text = executed.read_text() if executed.is_file() else None
     if status == GRADED and text is not None and (cell := _first_memory_error(text)) is not None:
-        cap = (
-            ""
-            if job.limits.memory_bytes is None
-            else f" of {job.limits.memory_bytes / 1024**3:.1f} GB"
-        )
-        status, reason = "memory", f"cell {cell} ran out of memory (cap{cap}); graded as it ran"
-    if status == "kernel died" and text is None:
-        status = "error"
+        cap = job.limits.memory_text
+        status, reason = "memory", f"cell {cell} ran out of memory (cap {cap}); graded as it ran"
     return Outcome(job.student, status, reason, seconds=seconds), text
 
 
@@ -256,7 +238,7 @@ class _Gradebook:
         config.CourseDirectory.db_url = self.db_url
         config.Autograde.autograde_preprocessors = autograde_preprocessors
         config.InjectExecuted.executed_dir = str(self.executed_dir)
-        config.merge(Config({"Autograde": {"create_student": True}}))
+        config.Autograde.create_student = True
         coursedir = CourseDirectory(config=config)
         api = NbGraderAPI(coursedir=coursedir, config=config)
         api.log.setLevel(logging.ERROR)

@@ -26,6 +26,7 @@ __all__ = [
     "SandboxUnavailable",
     "isolation_problem",
     "run_isolated",
+    "run_unisolated",
 ]
 
 # Read-only system locations a Python program needs; those missing on a machine are skipped.
@@ -50,6 +51,11 @@ class Limits:
 
     wall_seconds: float = 600.0
     memory_bytes: int | None = 4 * 1024**3
+
+    @property
+    def memory_text(self) -> str:
+        """The memory cap for messages, e.g. ``"4.0 GB"``, or ``"no cap"``."""
+        return "no cap" if self.memory_bytes is None else f"{self.memory_bytes / 1024**3:.1f} GB"
 
     def __post_init__(self) -> None:
         if self.wall_seconds <= 0:
@@ -132,12 +138,10 @@ def bwrap_command(argv: Sequence[str], workdir: Path) -> list[str]:
     workdir = Path(workdir).resolve()
     command = ["bwrap", "--die-with-parent", "--new-session", "--unshare-all"]
     for directory in _SYSTEM_DIRS:
-        if Path(directory).exists():
-            kind = "--ro-bind" if not Path(directory).is_symlink() else "--symlink"
-            if kind == "--symlink":
-                command += ["--symlink", os.readlink(directory), directory]
-            else:
-                command += ["--ro-bind", directory, directory]
+        if Path(directory).is_symlink():  # merged /usr: /bin -> usr/bin
+            command += ["--symlink", os.readlink(directory), directory]
+        elif Path(directory).exists():
+            command += ["--ro-bind", directory, directory]
     # A private /tmp first: the environment or the workdir may themselves live under /tmp
     # (a CI checkout), and binds made before the tmpfs would be hidden by it.
     command += ["--tmpfs", "/tmp"]
@@ -175,18 +179,34 @@ def run_isolated(argv: Sequence[str], workdir: Path, limits: Limits | None = Non
         SandboxUnavailable: if bubblewrap cannot run here (the message says how to fix it).
         FileNotFoundError: if ``workdir`` does not exist.
     """
+    problem = isolation_problem()
+    if problem:
+        raise SandboxUnavailable(problem)
+    return _run_limited(bwrap_command(argv, Path(workdir).resolve()), workdir, limits)
+
+
+def run_unisolated(
+    argv: Sequence[str], workdir: Path, limits: Limits | None = None
+) -> SandboxResult:
+    """Run ``argv`` in ``workdir`` with the same limits but no sandbox: it sees what you see.
+
+    Only for an instructor who has accepted that risk (``--no-isolation``). Same arguments,
+    result and ``FileNotFoundError`` as :func:`run_isolated`.
+    """
+    return _run_limited(list(argv), workdir, limits)
+
+
+def _run_limited(command: list[str], workdir: Path, limits: Limits | None) -> SandboxResult:
+    """Run ``command`` in ``workdir`` under the memory cap; kill its whole session on time-out."""
     limits = limits or Limits()
     workdir = Path(workdir)
     if not workdir.is_dir():
         raise FileNotFoundError(f"workdir {workdir} does not exist; create it first.")
-    problem = isolation_problem()
-    if problem:
-        raise SandboxUnavailable(problem)
-    command = bwrap_command(argv, workdir)
     if limits.memory_bytes is not None:
         command = ["prlimit", f"--as={limits.memory_bytes}", "--", *command]
     process = subprocess.Popen(
         command,
+        cwd=workdir,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -196,7 +216,7 @@ def run_isolated(argv: Sequence[str], workdir: Path, limits: Limits | None = Non
         stdout, stderr = process.communicate(timeout=limits.wall_seconds)
         timed_out = False
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)  # the kernel too, not only its parent
         stdout, stderr = process.communicate()
         timed_out = True
     return SandboxResult(process.returncode, stdout, stderr, timed_out)

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.sandbox import Limits, isolation_problem, run_isolated
+from autograder.sandbox import Limits, isolation_problem, run_isolated, run_unisolated
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -140,3 +140,19 @@ def test_limits_reject_nonsense(limits, message):
 def test_a_missing_workdir_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         python("pass", tmp_path / "missing")
+
+
+def test_unisolated_runs_keep_the_limits(tmp_path):
+    """--no-isolation gives up the sandbox, not the time and memory limits."""
+    result = run_unisolated(
+        [sys.executable, "-c", "import time; time.sleep(30)"], tmp_path, Limits(wall_seconds=1)
+    )
+    assert result.timed_out
+    result = run_unisolated(
+        [sys.executable, "-c", "x = bytearray(3 * 1024**3)"],
+        tmp_path,
+        Limits(memory_bytes=2 * 1024**3),
+    )
+    assert result.returncode != 0 and "MemoryError" in result.stderr
+    result = run_unisolated([sys.executable, "-c", "import os; print(os.getcwd())"], tmp_path)
+    assert result.stdout.strip() == str(tmp_path)
