@@ -5,14 +5,15 @@ out of it and done elsewhere. Three phases per chapter:
 
 1. *sanitize* (here, one student at a time): ``nbgrader autograde`` without executing anything.
    It records the submission in the gradebook and writes the sanitized notebook: test and locked
-   cells restored from the source, outputs cleared.
+   cells restored from the source, outputs cleared. Each goes to phase 2 at once, so workers
+   start while the rest are still being sanitized.
 2. *execute* (on any ``concurrent.futures`` executor: local processes or a Dask cluster): each
    sanitized notebook runs in its own sandbox (:mod:`autograder.sandbox`), holding only its own
    files, with nbgrader's own ``Execute`` preprocessor.
 3. *score* (here, one student at a time): ``nbgrader autograde`` again, with the execution step
    replaced by copying in the outputs of phase 2 (:class:`InjectExecuted`). Scores, late
    penalties and the autograded notebook are nbgrader's own, so formgrader, manual grading,
-   feedback and export work unchanged.
+   feedback and export work unchanged. The student's feedback is written right after.
 
 Every submission ends with an :class:`Outcome` (graded, or why not), saved next to the
 executed notebooks so that a re-run skips what is already done.
@@ -345,8 +346,10 @@ def grade_chapter(
     _ensure_released(sanitizer, slug)
     cell_timeout = int(course.nbgrader_config().Execute.get("timeout", 180))
 
-    # Phase 1: into nbgrader's submitted/ layout, then sanitize, one at a time.
-    jobs = []
+    # Phase 1, one at a time: into nbgrader's submitted/ layout, then sanitize. Each notebook
+    # goes to the executor at once (phase 2), so workers start while the rest are sanitized.
+    scorer = gradebook.scorer()
+    futures = {}
     for sub in submissions:
         digest = _sha256(sub.notebook)
         done = outcomes.get(sub.student)
@@ -363,18 +366,10 @@ def grade_chapter(
             outcomes[sub.student] = Outcome(sub.student, "rejected", _rejection(log), digest)
             _save_outcomes(outcomes_path, outcomes)
             continue
-        jobs.append(
-            (
-                ExecutionJob(
-                    sub.student, slug, sanitized.read_text(), cell_timeout, limits, isolate
-                ),
-                digest,
-            )
-        )
+        job = ExecutionJob(sub.student, slug, sanitized.read_text(), cell_timeout, limits, isolate)
+        futures[executor.submit(execute_job, job)] = (job, digest)
 
-    # Phase 2: execute anywhere; phase 3: score each as soon as it is back.
-    scorer = gradebook.scorer()
-    futures = {executor.submit(execute_job, job): (job, digest) for job, digest in jobs}
+    # Phase 3, one at a time: score each execution (and write its feedback) as it comes back.
     bar = tqdm(total=len(futures), desc=f"grading {slug}", unit="notebook", disable=not progress)
     try:
         _collect_results(futures, outcomes, outcomes_path, executed_dir, scorer, slug, bar)
@@ -385,11 +380,6 @@ def grade_chapter(
         raise
     finally:
         bar.close()
-    for outcome in outcomes.values():  # nbgrader's feedback: the course config hides hidden tests
-        if (executed_dir / outcome.student / f"{slug}.ipynb").is_file():  # it was scored
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", SAWarning)
-                scorer.generate_feedback(slug, outcome.student, force=True)
     _write_grades_csv(state / "grades.csv", outcomes, gradebook.db_url, slug)
     return outcomes
 
@@ -414,7 +404,8 @@ def _write_grades_csv(path: Path, outcomes: dict[str, Outcome], db_url: str, slu
 
 
 def _collect_results(futures, outcomes, outcomes_path, executed_dir, scorer, slug, bar) -> None:
-    """Score each execution as it comes back, saving every outcome at once (phase 3)."""
+    """Score each execution as it comes back and write its feedback, saving every outcome at
+    once (phase 3)."""
     for future in as_completed(futures):
         job, digest = futures[future]
         try:
@@ -430,6 +421,10 @@ def _collect_results(futures, outcomes, outcomes_path, executed_dir, scorer, slu
                 outcome = Outcome(
                     job.student, "error", "nbgrader could not score the executed notebook"
                 )
+            else:  # nbgrader's feedback; the course's configuration hides the hidden tests
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", SAWarning)
+                    scorer.generate_feedback(slug, job.student, force=True)
         outcomes[job.student] = Outcome(
             job.student, outcome.status, outcome.reason, digest, round(outcome.seconds, 2)
         )
