@@ -29,6 +29,7 @@ release: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/chapter_runtime.py --repeats 3
+	$(BIN)/python benchmarks/grading.py --repeats 3 --submissions 4
 
 lint: $(STAMP)
 	$(BIN)/ruff check alignment_lab autograder tests benchmarks
@@ -37,15 +38,18 @@ lint: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@# Debian tools the tests need: Chromium for the browser tests (never a downloaded browser),
-	@# bubblewrap to sandbox student code when grading. Installed with apt when missing.
+	@# bubblewrap to sandbox student code when grading, PostgreSQL for the gradebook test.
+	@# Installed with apt when missing.
 	@missing=; command -v chromium >/dev/null || missing="$$missing chromium"; \
 	  command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
+	  ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null \
+	    || missing="$$missing postgresql"; \
 	  if [ -n "$$missing" ]; then echo "Installing$$missing (apt-get)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO="sudo -n"; \
 	  else SUDO=none; fi; \
 	  { [ "$$SUDO" != none ] && command -v apt-get >/dev/null \
 	    && $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; } \
-	  || echo "WARNING: could not install$$missing (needs root or passwordless sudo, and apt-get). Browser and grading tests will fail until they exist: run 'apt-get install -y$$missing' as root." >&2; fi
+	  || echo "WARNING: could not install$$missing (needs root or passwordless sudo, and apt-get). Browser, grading and PostgreSQL tests will fail until they exist: run 'apt-get install -y$$missing' as root." >&2; fi
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)

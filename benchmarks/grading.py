@@ -1,0 +1,167 @@
+"""What grading costs: each chapter's solution run bare against the same notebook autograded, and
+the throughput of a batch of submissions with one worker and with two.
+
+- *bare*: the solution notebook executed by nbclient in a fresh kernel (``chapter_runtime.py``).
+- *autograde*: the same notebook, submitted by one student, graded end to end by
+  ``grade_chapter`` into a fresh gradebook: nbgrader's sanitizing, execution in the sandbox,
+  scoring, feedback and the grades CSV.
+- *batch*: K students submitting the solution, graded with one worker and with two.
+
+Every measurement runs in its own process; the table gives medians over ``--repeats`` runs
+(these machines are noisy) and checks the targets: autograde at most 1.2 x bare, two workers at
+least 1.7 x as fast as one.
+
+    .venv/bin/python benchmarks/grading.py [--repeats 3] [--submissions 4] [--batch SLUG] [SLUG ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+os.environ["OMP_NUM_THREADS"] = "1"
+
+from chapter_runtime import measure as measure_bare  # noqa: E402
+from nbgrader.apps import NbGraderAPI  # noqa: E402
+from nbgrader.coursedir import CourseDirectory  # noqa: E402
+
+from autograder.course import CONFIG_FILE, Course  # noqa: E402
+from autograder.grade import GRADED, grade_chapter  # noqa: E402
+from autograder.submissions import collect  # noqa: E402
+
+RATIO_TARGET = 1.2
+SPEEDUP_TARGET = 1.7
+
+
+def released_copy(slug: str, root: Path) -> Course:
+    """A fresh course at ``root`` holding only ``slug``, released, with an empty gradebook."""
+    source = Course.default()
+    (root / "solutions").mkdir(parents=True)
+    shutil.copy(source.root / CONFIG_FILE, root / CONFIG_FILE)
+    shutil.copytree(source.solutions_dir / slug, root / "solutions" / slug)
+    course = Course(root)
+    config = course.nbgrader_config()
+    config.CourseDirectory.root = str(root)
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    if not api.generate_assignment(slug)["success"]:
+        raise RuntimeError(f"nbgrader could not release {slug}")
+    return course
+
+
+def grade_once(slug: str, students: int, jobs: int) -> dict:
+    """Grade ``students`` copies of the solution with ``jobs`` local workers, timed.
+
+    Returns wall seconds of ``grade_chapter`` (release excluded) and the peak resident memory
+    in MB of the largest process it started (the kernel). Raises if any copy is not graded with
+    full marks: a benchmark of a broken grader would measure nothing.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+        course = released_copy(slug, Path(tmp) / "course")
+        inbox = Path(tmp) / "inbox"
+        inbox.mkdir()
+        for i in range(students):
+            shutil.copy(Course.default().source_notebook(slug), inbox / f"student{i + 1:02d}.ipynb")
+        found = collect(inbox, slug)
+        start = time.perf_counter()
+        with ProcessPoolExecutor(jobs) as pool:
+            outcomes = grade_chapter(course, slug, found.submissions, pool, progress=False)
+        seconds = time.perf_counter() - start
+        failed = {s: o.reason for s, o in outcomes.items() if o.status != GRADED}
+        with open(course.root / "grading" / slug / "grades.csv") as f:
+            rows = list(csv.DictReader(f))
+        short = [r["student"] for r in rows if float(r["auto_score"]) != float(r["max_auto_score"])]
+        if failed or short or len(rows) != students:
+            raise RuntimeError(f"{slug}: not graded {failed}, below full marks {short}")
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+    return {"seconds": seconds, "peak_mb": peak_mb}
+
+
+def measure_graded(slug: str, students: int = 1, jobs: int = 1) -> dict:
+    """:func:`grade_once` in a fresh process, so that its peak memory is its own."""
+    argv = [sys.executable, __file__, "--one", slug, str(students), str(jobs)]
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"grading {slug} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _runs(seconds) -> str:
+    return " ".join(f"{s:.1f}" for s in seconds)
+
+
+def chapter_table(slugs: list[str], repeats: int) -> tuple[dict[str, float], bool]:
+    """Print bare against autograde per chapter; return bare medians and whether all met 1.2x."""
+    print(f"{'chapter':<22} {'bare s':>7} {'autograde s':>12} {'ratio':>6} {'peak MB':>8}  target")
+    bare_medians, within = {}, True
+    for slug in slugs:
+        bare, graded = [], []
+        for _ in range(repeats):  # interleaved, so both see the same background noise
+            bare.append(measure_bare(Course.default().source_notebook(slug)))
+            graded.append(measure_graded(slug))
+        bare_s = statistics.median(r["seconds"] for r in bare)
+        graded_s = statistics.median(r["seconds"] for r in graded)
+        ratio = graded_s / bare_s
+        peak = max(r["peak_mb"] for r in graded)
+        ok = ratio <= RATIO_TARGET
+        within &= ok
+        bare_medians[slug] = bare_s
+        print(
+            f"{slug:<22} {bare_s:>7.1f} {graded_s:>12.1f} {ratio:>6.2f} {peak:>8.0f}  "
+            f"{'within' if ok else 'OVER'} {RATIO_TARGET}x   "
+            f"(runs: bare {_runs(r['seconds'] for r in bare)}; "
+            f"autograde {_runs(r['seconds'] for r in graded)})"
+        )
+    return bare_medians, within
+
+
+def batch_line(slug: str, students: int, repeats: int) -> bool:
+    """Print the time to grade ``students`` submissions with 1 and 2 workers; True if >= 1.7x."""
+    one, two = [], []
+    for _ in range(repeats):
+        one.append(measure_graded(slug, students, jobs=1)["seconds"])
+        two.append(measure_graded(slug, students, jobs=2)["seconds"])
+    speedup = statistics.median(one) / statistics.median(two)
+    ok = speedup >= SPEEDUP_TARGET
+    print(
+        f"\nbatch of {students} x {slug}: 1 worker {statistics.median(one):.1f} s, "
+        f"2 workers {statistics.median(two):.1f} s: {speedup:.2f}x  "
+        f"{'within' if ok else 'UNDER'} target {SPEEDUP_TARGET}x   "
+        f"(runs: 1 worker {_runs(one)}; 2 workers {_runs(two)})"
+    )
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("slugs", nargs="*", help="chapters (default: all)")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--submissions", type=int, default=4, help="K, the batch size")
+    parser.add_argument("--batch", help="chapter of the batch (default: the quickest)")
+    parser.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        slug, students, jobs = args.one
+        print(json.dumps(grade_once(slug, int(students), int(jobs))))
+        return 0
+    if args.repeats < 1 or args.submissions < 2:
+        parser.error("--repeats must be at least 1 and --submissions at least 2")
+
+    bare_medians, within = chapter_table(args.slugs or Course.default().slugs(), args.repeats)
+    batch = args.batch or min(bare_medians, key=bare_medians.get)
+    within &= batch_line(batch, args.submissions, args.repeats)
+    return 0 if within else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
