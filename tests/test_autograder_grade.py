@@ -21,7 +21,9 @@ from browser_helpers import free_port
 from nbgrader.api import Gradebook
 from tiny_course import (
     CORRECT_ANSWERS,
+    PARTIAL,
     SLUG,
+    inbox_with,
     learner_notebook,
     nbgrader,
     released_tiny_course,
@@ -34,16 +36,6 @@ from autograder.submissions import collect
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
-PARTIAL = {"add": CORRECT_ANSWERS["add"]}
-
-
-def inbox_with(folder: Path, released: Path, answers_by_student: dict) -> Path:
-    """A folder of notebooks named by student, as downloaded from a learning platform."""
-    folder.mkdir(parents=True)
-    for student, answers in answers_by_student.items():
-        learner_notebook(released, folder / student, answers).rename(folder / f"{student}.ipynb")
-        shutil.rmtree(folder / student)
-    return folder
 
 
 def scores(root: Path) -> dict[tuple[str, str], float | None]:

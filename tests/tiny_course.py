@@ -16,6 +16,7 @@ CORRECT_ANSWERS = {
     "add": "def add(a, b):\n    return a + b",
     "pause": "def pause(seconds):\n    return seconds",
 }
+PARTIAL = {"add": CORRECT_ANSWERS["add"]}  # right on add (2 points), nothing on pause
 
 
 def _nbgrader(grade_id: str, *, grade: bool, solution: bool, points: int = 0) -> dict:
@@ -91,6 +92,15 @@ def learner_notebook(released: Path, folder: Path, answers: dict[str, str]) -> P
     path = folder / f"{SLUG}.ipynb"
     nbformat.write(nb, path)
     return path
+
+
+def inbox_with(folder: Path, released: Path, answers_by_student: dict) -> Path:
+    """A folder of notebooks named by student, as downloaded from a learning platform."""
+    folder.mkdir(parents=True)
+    for student, answers in answers_by_student.items():
+        learner_notebook(released, folder / student, answers).rename(folder / f"{student}.ipynb")
+        shutil.rmtree(folder / student)
+    return folder
 
 
 def nbgrader(root: Path, *args: str) -> None:
