@@ -42,10 +42,20 @@ class Submission:
 
 @dataclass(frozen=True)
 class Problem:
-    """A file that was not turned into a submission, and why."""
+    """A file that was not turned into a submission, and why.
+
+    Attributes:
+        origin: the file or files, for messages.
+        reason: why it cannot be graded, in words for the instructor.
+        student: whose it is, when that is known (a renamed notebook in a student's folder, two
+            notebooks for one student); the grader then records it as that student's outcome.
+        status: the outcome's status for that record, e.g. ``"renamed"``.
+    """
 
     origin: str
     reason: str
+    student: str | None = None
+    status: str = "unusable"
 
 
 @dataclass
@@ -108,8 +118,16 @@ def _from_nbgrader_layout(root: Path, slug: str) -> Collected:
             found.submissions.append(Submission(student_dir.name, notebook, origin))
         elif (student_dir / slug).is_dir():
             others = sorted(p.name for p in (student_dir / slug).glob("*.ipynb"))
-            reason = f"no {slug}.ipynb" + (f" (found {', '.join(others)})" if others else "")
-            found.problems.append(Problem(origin, reason))
+            if others:
+                reason = (
+                    f"the notebook was renamed: no {slug}.ipynb, found {', '.join(others)}; "
+                    f"ask for it back under its released name, {slug}.ipynb"
+                )
+                problem = Problem(origin, reason, student_dir.name, "renamed")
+            else:
+                reason = "its chapter folder holds no notebook"
+                problem = Problem(origin, reason, student_dir.name, "missing")
+            found.problems.append(problem)
     return found
 
 
@@ -134,9 +152,8 @@ def _from_named_files(root: Path, slug: str) -> Collected:
     for student, paths in sorted(by_student.items()):
         if len(paths) > 1:
             names = ", ".join(str(p.relative_to(root)) for p in paths)
-            found.problems.append(
-                Problem(names, f"{len(paths)} notebooks for student {student!r}; keep one")
-            )
+            reason = f"{len(paths)} notebooks for student {student!r}; keep one"
+            found.problems.append(Problem(names, reason, student, "duplicate"))
         else:
             origin = str(paths[0].relative_to(root))
             found.submissions.append(Submission(student, paths[0], origin))

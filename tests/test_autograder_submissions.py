@@ -44,9 +44,10 @@ def test_nbgrader_submitted_layout(tmp_path):
     touch(submitted / "dave" / "other-chapter" / "other-chapter.ipynb")  # not this chapter
     found = collect(tmp_path, SLUG)  # the course folder holding submitted/ works too
     assert found.students == ["alice", "bob"]
-    assert [(p.origin, p.reason) for p in found.problems] == [
-        (f"carol/{SLUG}", f"no {SLUG}.ipynb (found memorisation.ipynb)")
-    ]
+    [renamed] = found.problems
+    assert (renamed.origin, renamed.student) == (f"carol/{SLUG}", "carol")
+    assert renamed.status == "renamed"
+    assert f"no {SLUG}.ipynb, found memorisation.ipynb" in renamed.reason
     assert collect(submitted, SLUG).students == ["alice", "bob"]
 
 
@@ -60,6 +61,7 @@ def test_folder_of_notebooks_named_by_student(tmp_path):
     assert found.submissions[0].notebook == tmp_path / "alice_memorization.ipynb"
     assert len(found.problems) == 1 and found.problems[0].origin == "memorization.ipynb"
     assert "cannot tell whose notebook" in found.problems[0].reason
+    assert found.problems[0].student is None, "a student is never guessed"
 
 
 def test_two_notebooks_for_one_student_are_reported_not_guessed(tmp_path):
@@ -67,7 +69,9 @@ def test_two_notebooks_for_one_student_are_reported_not_guessed(tmp_path):
     touch(tmp_path / "late" / "alice_memorization.ipynb")
     found = collect(tmp_path, SLUG)
     assert found.students == []
-    assert "2 notebooks for student 'alice'" in found.problems[0].reason
+    [both] = found.problems
+    assert "2 notebooks for student 'alice'" in both.reason
+    assert (both.student, both.status) == ("alice", "duplicate")
 
 
 def test_a_zip_from_a_learning_management_system(tmp_path):
