@@ -54,6 +54,7 @@ def grade_command(course: Course, args: argparse.Namespace) -> int:
                     args.slug,
                     found.submissions,
                     executor,
+                    problems=found.problems,
                     db_url=args.db,
                     limits=limits,
                     isolate=not args.no_isolation,
@@ -71,10 +72,11 @@ def grade_command(course: Course, args: argparse.Namespace) -> int:
     for student, outcome in sorted(outcomes.items()):
         print(f"{student:<{width}}  {outcome.status:<11}  {outcome.reason}")
     not_graded = [o for o in outcomes.values() if o.status != GRADED]
+    unmapped = [p for p in found.problems if p.student is None]
     print(
-        f"\n{len(outcomes) - len(not_graded)} graded, {len(not_graded)} not graded (see reasons), "
-        f"{len(found.problems)} files not mapped to a student.\nScores and reasons: "
+        f"\n{len(outcomes) - len(not_graded)} graded, {len(not_graded)} not graded or flagged "
+        f"(see reasons), {len(unmapped)} files not mapped to a student.\nScores and reasons: "
         f"grading/{args.slug}/grades.csv; feedback: feedback/<student>/{args.slug}/; the "
         "gradebook serves formgrader, manual grading and `nbgrader export` as usual."
     )
-    return 0 if not not_graded and not found.problems else 1
+    return 0 if not not_graded and not unmapped else 1

@@ -62,7 +62,7 @@ from .sandbox import (
     run_isolated,
     run_unisolated,
 )
-from .submissions import Submission
+from .submissions import Problem, Submission
 
 __all__ = ["ExecutionJob", "InjectExecuted", "Outcome", "execute_job", "grade_chapter"]
 
@@ -123,8 +123,10 @@ class Outcome:
 
     Attributes:
         student: the student id.
-        status: ``"graded"``, or why not: ``"rejected"``, ``"unreadable"``, ``"timeout"``,
-            ``"kernel died"``, ``"memory"``, ``"error"``.
+        status: ``"graded"``; ``"memory"`` or ``"tampered"`` when scored with a warning (see
+            :func:`_flagged_outputs`); or why it was not scored: ``"rejected"``,
+            ``"unreadable"``, ``"timeout"``, ``"kernel died"``, ``"error"``, or a collection
+            problem such as ``"renamed"`` or ``"duplicate"``.
         reason: a sentence for the instructor.
         submission_sha256: hash of the submitted notebook, to re-grade only what changed.
         seconds: wall time spent executing.
@@ -179,9 +181,8 @@ def execute_job(job: ExecutionJob) -> tuple[Outcome, str | None]:
         status, reason = _execute_status(result, seconds, job.limits)
         executed = folder / "executed.ipynb"
         text = executed.read_text() if executed.is_file() else None
-    if status == GRADED and text is not None and (cell := _first_memory_error(text)) is not None:
-        cap = job.limits.memory_text
-        status, reason = "memory", f"cell {cell} ran out of memory (cap {cap}); graded as it ran"
+    if status == GRADED and text is not None and (flag := _flagged_outputs(text, job.limits)):
+        status, reason = flag
     return Outcome(job.student, status, reason, seconds=seconds), text
 
 
@@ -211,13 +212,31 @@ def _rejection(log: str) -> str:
     return "nbgrader rejected the notebook (no reason in its log)"
 
 
-def _first_memory_error(notebook_json: str) -> int | None:
-    """Index of the first code cell whose output is a MemoryError, if any."""
+# What nbgrader's Execute writes as the traceback of an error the notebook kept from view.
+_HIDDEN_TRACEBACK = ["ERROR: An error occurred while showtraceback was disabled"]
+
+
+def _flagged_outputs(notebook_json: str, limits: Limits) -> tuple[str, str] | None:
+    """A notebook that ran but whose outputs show trouble: ``(status, reason)``, or None.
+
+    A cell that ran out of memory (``"memory"``), or one whose error code in the notebook kept
+    from being shown (``"tampered"``): nbgrader's ``Execute`` then adds the error from the
+    kernel's reply, with a traceback of its own. Either is still scored as it ran: the failing
+    cell fails its test.
+    """
     nb = nbformat.reads(notebook_json, as_version=nbformat.NO_CONVERT)
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):
-            if output.get("output_type") == "error" and output.get("ename") == "MemoryError":
-                return index
+            if output.get("output_type") != "error":
+                continue
+            if output.get("ename") == "MemoryError":
+                cap = limits.memory_text
+                return "memory", f"cell {index} ran out of memory (cap {cap}); graded as it ran"
+            if output.get("traceback") == _HIDDEN_TRACEBACK:
+                return "tampered", (
+                    f"cell {index} failed but code in the notebook hid the error (e.g. by "
+                    "replacing IPython's traceback display); scored as failed, worth a look"
+                )
     return None
 
 
@@ -306,6 +325,7 @@ def grade_chapter(
     submissions: Iterable[Submission],
     executor: Executor,
     *,
+    problems: Iterable[Problem] = (),
     db_url: str | None = None,
     limits: Limits | None = None,
     isolate: bool = True,
@@ -320,6 +340,9 @@ def grade_chapter(
         submissions: from :func:`autograder.submissions.collect`.
         executor: runs the executions, e.g. ``ProcessPoolExecutor(2)`` or a Dask client's
             ``get_executor()``.
+        problems: files :func:`~autograder.submissions.collect` could not use; those known to
+            be a student's (a renamed notebook, two notebooks) become that student's outcome,
+            unless the student already has a graded one.
         db_url: the gradebook (SQLAlchemy URL); default ``sqlite:///<root>/gradebook.db``.
         limits: per-notebook wall-clock and memory limits; the per-cell timeout is the course's
             ``Execute.timeout``.
@@ -345,6 +368,11 @@ def grade_chapter(
     sanitizer = gradebook.sanitizer()
     _ensure_released(sanitizer, slug)
     cell_timeout = int(course.nbgrader_config().Execute.get("timeout", 180))
+    for problem in problems:
+        done = outcomes.get(problem.student)
+        if problem.student is not None and (done is None or done.status != GRADED):
+            outcomes[problem.student] = Outcome(problem.student, problem.status, problem.reason)
+    _save_outcomes(outcomes_path, outcomes)
 
     # Phase 1, one at a time: into nbgrader's submitted/ layout, then sanitize. Each notebook
     # goes to the executor at once (phase 2), so workers start while the rest are sanitized.

@@ -279,3 +279,30 @@ def test_an_interrupt_mid_batch_keeps_what_is_graded_and_a_rerun_finishes(tmp_pa
     assert second.returncode == 0, second.stdout + second.stderr
     assert "4 graded, 0 not graded" in second.stdout
     assert {s: scores(tmp_path)[(s, "test_add")] for s in students} == dict.fromkeys(students, 2)
+
+
+def test_renamed_notebooks_and_hidden_errors_get_their_own_outcomes(tmp_path):
+    released = released_tiny_course(tmp_path)
+    submitted = tmp_path / "submitted"
+    learner_notebook(released, submitted / "ada" / SLUG, CORRECT_ANSWERS)
+    renamed = learner_notebook(released, submitted / "carol" / SLUG, CORRECT_ANSWERS)
+    renamed.rename(renamed.with_name("my-answers.ipynb"))
+    hide_errors = "get_ipython().showtraceback = lambda *args, **kwargs: None\n"
+    wrong = {"add": hide_errors + "def add(a, b):\n    return 0", "pause": CORRECT_ANSWERS["pause"]}
+    learner_notebook(released, submitted / "mallory" / SLUG, wrong)
+    found = collect(submitted, SLUG)
+    with ProcessPoolExecutor(2) as pool:
+        outcomes = grade_chapter(
+            Course(tmp_path), SLUG, found.submissions, pool, problems=found.problems,
+            progress=False,
+        )  # fmt: skip
+    status = {s: o.status for s, o in outcomes.items()}
+    assert status == {"ada": "graded", "carol": "renamed", "mallory": "tampered"}, outcomes
+    assert "my-answers.ipynb" in outcomes["carol"].reason
+    assert "hid the error" in outcomes["mallory"].reason
+    got = scores(tmp_path)
+    assert got[("mallory", "test_add")] == 0, "a failing test whose error was hidden still fails"
+    assert got[("mallory", "test_pause")] == 1 and got[("ada", "test_add")] == 2
+    with open(tmp_path / "grading" / SLUG / "grades.csv") as f:
+        rows = {row["student"]: row for row in csv.DictReader(f)}
+    assert (rows["carol"]["status"], rows["carol"]["auto_score"]) == ("renamed", "")
