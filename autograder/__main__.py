@@ -71,10 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         report = check_notebook(
             args.notebook, course, timeout=args.timeout, progress=not args.no_progress
         )
-    except (FileNotFoundError, NotAChapterNotebook, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except SandboxUnavailable as exc:
+    except (FileNotFoundError, NotAChapterNotebook, ValueError, SandboxUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except NbgraderFailed as exc:

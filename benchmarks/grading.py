@@ -24,40 +24,33 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
+from contextlib import contextmanager
 
 os.environ["OMP_NUM_THREADS"] = "1"
 
 import psutil  # noqa: E402
 from chapter_runtime import measure as measure_bare  # noqa: E402
-from nbgrader.apps import NbGraderAPI  # noqa: E402
-from nbgrader.coursedir import CourseDirectory  # noqa: E402
 
 from autograder.course import CONFIG_FILE, Course  # noqa: E402
 from autograder.grade import GRADED, grade_chapter  # noqa: E402
 from autograder.submissions import collect  # noqa: E402
+from autograder.workspace import workspace  # noqa: E402
 
 RATIO_TARGET = 1.2
 SPEEDUP_TARGET = 1.7
 
 
-def released_copy(slug: str, root: Path) -> Course:
-    """A fresh course at ``root`` holding only ``slug``, released, with an empty gradebook."""
-    source = Course.default()
-    (root / "solutions").mkdir(parents=True)
-    shutil.copy(source.root / CONFIG_FILE, root / CONFIG_FILE)
-    shutil.copytree(source.solutions_dir / slug, root / "solutions" / slug)
-    course = Course(root)
-    config = course.nbgrader_config()
-    config.CourseDirectory.root = str(root)
-    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
-    if not api.generate_assignment(slug)["success"]:
-        raise RuntimeError(f"nbgrader could not release {slug}")
-    return course
+@contextmanager
+def released_copy(slug: str) -> Iterator[Course]:
+    """A temporary course holding only ``slug``, released, with an empty gradebook."""
+    with workspace(Course.default(), [slug]) as ws:
+        ws.run("generate_assignment", slug)
+        shutil.copy(Course.default().root / CONFIG_FILE, ws.root / CONFIG_FILE)
+        yield Course(ws.root)
 
 
 class PeakMemory:
@@ -98,9 +91,8 @@ def grade_once(slug: str, students: int, jobs: int) -> dict:
     in MB of the largest process it started (the kernel; see :class:`PeakMemory`). Raises if
     any copy is not graded with full marks: a benchmark of a broken grader measures nothing.
     """
-    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
-        course = released_copy(slug, Path(tmp) / "course")
-        inbox = Path(tmp) / "inbox"
+    with released_copy(slug) as course:
+        inbox = course.root / "inbox"
         inbox.mkdir()
         for i in range(students):
             shutil.copy(Course.default().source_notebook(slug), inbox / f"student{i + 1:02d}.ipynb")
