@@ -11,7 +11,8 @@ chapter notebook. One module per job:
 - :mod:`alignment_lab.regions` -- decision regions of a classifier on two-dimensional inputs;
 - :mod:`alignment_lab.features` -- redundant features of chosen strength; which one a model uses;
 - :mod:`alignment_lab.assistance` -- an assistance game: a human with a hidden goal, a robot;
-- :mod:`alignment_lab.widgets` -- ``explore``: sliders with a Run button that also run headless.
+- :mod:`alignment_lab.widgets` -- ``explore``: sliders with a Run button that also run headless;
+- :mod:`alignment_lab.effects` -- ``involving``: the effect check names the exercises it rests on.
 
 Importing the package sets torch to one thread
 (see :func:`alignment_lab.seeding.use_single_thread`).
@@ -23,6 +24,7 @@ __version__ = "0.1.0"
 __all__ = [
     "assistance",
     "data",
+    "effects",
     "features",
     "metrics",
     "plotting",
