@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     answers = model_answers(course, report.slug) if args.show_answers else None
     print(f"Chapter '{report.slug}': {args.notebook}\n")
     print(format_report(report, answers))
-    return 0 if report.full_marks else 1
+    return 0 if report.all_good else 1
 
 
 if __name__ == "__main__":

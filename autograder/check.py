@@ -7,12 +7,15 @@ written into the repository.
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook
+from pybtex.database import BibliographyData, parse_file
 from traitlets.config import Config
 
 from .course import Course, NotAChapterNotebook
@@ -27,6 +30,11 @@ WRONG = "wrong"
 ERROR = "error"
 TIMEOUT = "timeout"
 BY_A_PERSON = "graded by a person"
+
+# How alignment_lab.effects.EffectNotShown ends its message (kept in step by a test; importing
+# alignment_lab here would load torch into the command line for nothing).
+EFFECT_NOT_SHOWN = "EffectNotShown"
+INVOLVED = "Most likely involved: "
 
 
 @dataclass(frozen=True)
@@ -45,11 +53,31 @@ class CellResult:
 
 
 @dataclass(frozen=True)
+class ExperimentProblem:
+    """The chapter's experiment, run on the learner's code, failed where its tests did not look.
+
+    ``effect_not_shown`` is True when the effect check ran and found the paper's effect missing
+    (its message says what was measured, ``involved`` names the exercises it rests on); False
+    when a cell of the experiment stopped with an error (``message`` is that error).
+    """
+
+    effect_not_shown: bool
+    message: str
+    involved: tuple[str, ...] = ()
+    cell_number: int | None = None
+
+
+@dataclass(frozen=True)
 class CheckReport:
-    """Every graded cell of one checked notebook, in notebook order."""
+    """Every graded cell of one checked notebook, in notebook order, and how its experiment went.
+
+    ``exercises`` maps each exercise's grade id to its title, e.g. ``"Exercise 3"``.
+    """
 
     slug: str
     cells: tuple[CellResult, ...]
+    experiment: ExperimentProblem | None = None
+    exercises: dict[str, str] | None = None
 
     @property
     def auto_earned(self) -> float:
@@ -67,6 +95,11 @@ class CheckReport:
     def full_marks(self) -> bool:
         """Every autograded point earned (written answers are not part of the self-check)."""
         return self.auto_earned >= self.auto_possible
+
+    @property
+    def all_good(self) -> bool:
+        """Full marks, and the chapter's experiment ran and showed its effect."""
+        return self.full_marks and self.experiment is None
 
 
 def check_notebook(
@@ -96,6 +129,12 @@ def check_notebook(
         ) from exc
 
     overrides = Config()
+    # The kernel's own start-up log (a warning that it talks TCP on loopback unencrypted) is
+    # noise in the learner's terminal; the notebook's errors reach the report all the same.
+    overrides.Execute.extra_arguments = [
+        "--HistoryManager.hist_file=:memory:",
+        "--IPKernelApp.log_level=ERROR",
+    ]
     if timeout is not None:
         overrides.Execute.timeout = timeout
     with (
@@ -109,7 +148,12 @@ def check_notebook(
         ws.run("autograde", slug, LEARNER)
         graded = nbformat.read(ws.root / "autograded" / LEARNER / slug / f"{slug}.ipynb", 4)
         scores = _scores(ws.db_url, slug)
-    return CheckReport(slug, tuple(_results(graded, scores)))
+    results = tuple(_results(graded, scores))
+    problem = experiment_problem(graded)
+    if problem is not None and not problem.effect_not_shown:
+        # A crash after failing tests is their consequence; the table already says what failed.
+        problem = problem if all(c.status in (PASSED, BY_A_PERSON) for c in results) else None
+    return CheckReport(slug, results, problem, exercise_titles(course, slug))
 
 
 def _scores(db_url: str, slug: str) -> dict[str, tuple[float | None, float]]:
@@ -153,6 +197,42 @@ def _failure(cell: nbformat.NotebookNode) -> tuple[str, str]:
     return ERROR, f"{ename}: {first_line}" if first_line else ename
 
 
+def experiment_problem(graded: nbformat.NotebookNode) -> ExperimentProblem | None:
+    """The effect check's failure if it failed, else the first error raised by a cell of the
+    experiment (a code cell that is neither an answer nor a test), else None."""
+    first_crash = None
+    code_cells = [c for c in graded.cells if c.cell_type == "code"]
+    for number, cell in enumerate(code_cells, start=1):
+        meta = cell.metadata.get("nbgrader", {})
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if not errors or meta.get("solution") or meta.get("grade"):
+            continue
+        ename, evalue = errors[-1].get("ename", ""), str(errors[-1].get("evalue", "")).strip()
+        if ename == EFFECT_NOT_SHOWN:
+            message, _, involved = evalue.partition("\n" + INVOLVED)
+            names = tuple(n.strip() for n in involved.split(",") if n.strip())
+            return ExperimentProblem(True, message.strip(), names, number)
+        if first_crash is None:
+            text = f"{ename}: {evalue.splitlines()[0]}" if evalue else ename
+            first_crash = ExperimentProblem(False, text, (), number)
+    return first_crash
+
+
+def exercise_titles(course: Course, slug: str) -> dict[str, str]:
+    """grade_id -> "Exercise N" for each autograded exercise, from the headings above them."""
+    source = nbformat.read(course.source_notebook(slug), as_version=4)
+    titles, heading = {}, None
+    for cell in source.cells:
+        if cell.cell_type == "markdown":
+            found = re.findall(r"^#+\s*(Exercise\s+\d+)", cell.source, flags=re.M)
+            heading = found[-1] if found else heading
+            continue
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and not meta.get("grade") and heading:
+            titles[meta["grade_id"]] = heading
+    return titles
+
+
 def model_answers(course: Course, slug: str) -> dict[str, str]:
     """grade_id -> model answer text of every manually graded cell in the chapter's source."""
     source = nbformat.read(course.source_notebook(slug), as_version=4)
@@ -165,12 +245,49 @@ def model_answers(course: Course, slug: str) -> dict[str, str]:
                 for line in cell.source.splitlines()
                 if not line.startswith("```") and not line.startswith(":class:")
             ]
-            answers[meta["grade_id"]] = "\n".join(lines).strip()
+            answers[meta["grade_id"]] = readable_citations("\n".join(lines).strip(), course)
     return answers
 
 
+_CITATION = re.compile(r"\{cite:(t|p)\}`([^`]+)`")
+
+
+def readable_citations(text: str, course: Course) -> str:
+    """Replace MyST citation roles (``{cite:p}`key```) by author and year for the terminal."""
+
+    def cite(match: re.Match) -> str:
+        names = [_short_reference(course, key.strip()) for key in match[2].split(",")]
+        return "; ".join(names) if match[1] == "t" else f"({'; '.join(names)})"
+
+    return _CITATION.sub(cite, text)
+
+
+def _short_reference(course: Course, key: str) -> str:
+    """'Armstrong and Mindermann 2018' for a key of the course's bibliography, else the key."""
+    entry = _bibliography(course.root).entries.get(key)
+    if entry is None:
+        return key
+    surnames = [
+        " ".join(person.last_names).replace("{", "").replace("}", "")
+        for person in entry.persons.get("author", [])
+    ]
+    if len(surnames) > 2:
+        who = f"{surnames[0]} et al."
+    else:
+        who = " and ".join(surnames) or key
+    return f"{who} {entry.fields.get('year', '')}".strip()
+
+
+@cache
+def _bibliography(root: Path) -> BibliographyData:
+    """The course's ``book/references.bib`` (empty if it has none)."""
+    path = root / "book" / "references.bib"
+    return parse_file(str(path), "bibtex") if path.is_file() else BibliographyData()
+
+
 def format_report(report: CheckReport, answers: dict[str, str] | None = None) -> str:
-    """The report as a table, one row per graded cell, then totals (and model answers)."""
+    """The report as a table, one row per graded cell, then totals, then how the experiment
+    went (when it failed where the tests did not look), then the model answers if given."""
     width = max([len(c.grade_id) for c in report.cells] + [4])
     rows = [f"  {'cell':<{width}}  {'points':>9}  status"]
     for c in report.cells:
@@ -186,8 +303,39 @@ def format_report(report: CheckReport, answers: dict[str, str] | None = None) ->
             else ""
         )
     )
+    if report.experiment is not None:
+        rows.append("")
+        rows.append(format_experiment_problem(report))
     if answers:
         rows.append("\nModel answers\n")
         for grade_id, text in answers.items():
             rows.append(f"--- {grade_id} ---\n{text}\n")
     return "\n".join(rows)
+
+
+def format_experiment_problem(report: CheckReport) -> str:
+    """What went wrong in the experiment, and where the learner should look."""
+    problem = report.experiment
+    if problem is None:
+        return ""
+    tests = "The tests pass, but" if report.full_marks else "Also,"
+    if not problem.effect_not_shown:
+        return (
+            f"{tests} the chapter's experiment stopped with an error in code cell "
+            f"{problem.cell_number}: {problem.message}"
+        )
+    titles = report.exercises or {}
+    involved = ", ".join(
+        f"{name} ({titles[name]})" if name in titles else name for name in problem.involved
+    )
+    lines = [
+        f"{tests} the chapter's experiment does not show its effect with your code "
+        f"(effect check, code cell {problem.cell_number}):",
+        *(f"  {line}" for line in problem.message.splitlines()),
+    ]
+    if involved:
+        lines.append(
+            f"Most likely involved: {involved}. Code can pass its tests and still be subtly "
+            "wrong: compare it with the exercise's statement and docstring again."
+        )
+    return "\n".join(lines)

@@ -140,3 +140,70 @@ def test_cli_exit_codes_say_full_marks_missing_points_or_bad_input(course, tmp_p
     assert untouched.returncode == 1 and "not attempted" in untouched.stdout
     missing = run_cli("--course", str(course.root), "check", str(tmp_path / "nope.ipynb"))
     assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+@pytest.fixture(scope="module")
+def course_with_experiment(tmp_path_factory) -> Course:
+    course = Course(make_tiny_course(tmp_path_factory.mktemp("course"), with_experiment=True))
+    release(course)
+    return course
+
+
+def test_code_that_passes_its_tests_but_breaks_the_effect_check_is_reported(
+    course_with_experiment, tmp_path
+):
+    # Passes add(1, 2) == 3 and the hidden add(-1, 1) == 0, but the experiment's add(2, 2) is 0.
+    subtly_wrong = {**CORRECT, "add": "def add(a, b):\n    return 0 if a == 2 else a + b"}
+    notebook = learner_notebook(
+        course_with_experiment.exercise_notebook(SLUG), tmp_path, subtly_wrong
+    )
+    report = check_notebook(notebook, course_with_experiment, progress=False)
+    assert report.full_marks and not report.all_good
+    assert report.experiment.effect_not_shown
+    assert report.experiment.message == "add(2, 2) gave 0, expected 4"
+    assert report.experiment.involved == ("add",)
+    text = format_report(report)
+    assert "The tests pass, but the chapter's experiment does not show its effect" in text
+    assert "Most likely involved: add." in text
+
+    proc = run_cli(
+        "--course", str(course_with_experiment.root), "check", "--no-progress", str(notebook)
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "add(2, 2) gave 0, expected 4" in proc.stdout
+    assert "without encryption" not in proc.stdout + proc.stderr, "kernel noise reached the learner"
+
+
+def test_an_experiment_that_crashes_on_code_that_passes_its_tests_is_reported(
+    course_with_experiment, tmp_path
+):
+    crashes = {
+        **CORRECT,
+        "add": "def add(a, b):\n    if a == 2:\n        raise OverflowError('two')\n"
+        "    return a + b",
+    }
+    notebook = learner_notebook(course_with_experiment.exercise_notebook(SLUG), tmp_path, crashes)
+    report = check_notebook(notebook, course_with_experiment, progress=False)
+    assert report.full_marks and not report.all_good
+    assert not report.experiment.effect_not_shown
+    assert report.experiment.message == "OverflowError: two"
+    assert "stopped with an error in code cell" in format_report(report)
+
+
+def test_correct_code_shows_the_effect_and_an_untouched_notebook_reports_only_its_tests(
+    course_with_experiment, tmp_path
+):
+    good = learner_notebook(course_with_experiment.exercise_notebook(SLUG), tmp_path, CORRECT)
+    report = check_notebook(good, course_with_experiment, progress=False)
+    assert report.all_good and report.experiment is None
+    untouched = check_notebook(
+        course_with_experiment.exercise_notebook(SLUG), course_with_experiment, progress=False
+    )
+    assert untouched.experiment is None, "a crash caused by unfinished exercises is not news"
+
+
+def test_model_answers_show_citations_as_authors_and_years_not_markup():
+    answers = model_answers(Course.default(), "cirl-off-switch")
+    text = "\n".join(answers.values())
+    assert "{cite:" not in text and "`" not in text.replace("```", "")
+    assert "(Armstrong and Mindermann 2018)" in text

@@ -33,8 +33,17 @@ def _nbgrader(grade_id: str, *, grade: bool, solution: bool, points: int = 0) ->
     return {"nbgrader": meta}
 
 
-def tiny_source() -> nbformat.NotebookNode:
-    """``add`` (2 points, hidden test included), ``pause`` (1 point) and a written answer."""
+EXPERIMENT = "total = add(2, 2)"
+EFFECT_CHECK = (
+    "from alignment_lab.effects import involving\n\n"
+    'with involving("add"):\n'
+    '    assert total == 4, f"add(2, 2) gave {total}, expected 4"'
+)
+
+
+def tiny_source(*, with_experiment: bool = False) -> nbformat.NotebookNode:
+    """``add`` (2 points, hidden test included), ``pause`` (1 point) and a written answer;
+    ``with_experiment`` adds an experiment that uses ``add`` and its locked effect check."""
     cells = [
         new_markdown_cell("# Tiny chapter"),
         new_code_cell(
@@ -63,6 +72,13 @@ def tiny_source() -> nbformat.NotebookNode:
             metadata=_nbgrader("why", grade=True, solution=True, points=2),
         ),
     ]
+    if with_experiment:
+        cells += [
+            new_code_cell(EXPERIMENT),
+            new_code_cell(
+                EFFECT_CHECK, metadata=_nbgrader("check_paper_effects", grade=False, solution=False)
+            ),
+        ]
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {
         "name": "python3",
@@ -72,12 +88,12 @@ def tiny_source() -> nbformat.NotebookNode:
     return nb
 
 
-def make_tiny_course(root: Path) -> Path:
+def make_tiny_course(root: Path, *, with_experiment: bool = False) -> Path:
     """A course directory with the repository's nbgrader config and the tiny chapter."""
     shutil.copyfile(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
     chapter = root / "solutions" / SLUG
     chapter.mkdir(parents=True)
-    nbformat.write(tiny_source(), chapter / f"{SLUG}.ipynb")
+    nbformat.write(tiny_source(with_experiment=with_experiment), chapter / f"{SLUG}.ipynb")
     return root
 
 
@@ -115,8 +131,8 @@ def nbgrader(root: Path, *args: str) -> None:
     assert proc.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{proc.stdout}{proc.stderr}"
 
 
-def released_tiny_course(root: Path) -> Path:
+def released_tiny_course(root: Path, *, with_experiment: bool = False) -> Path:
     """The tiny course, released with ``nbgrader generate_assignment``; returns the exercise."""
-    make_tiny_course(root)
+    make_tiny_course(root, with_experiment=with_experiment)
     nbgrader(root, "generate_assignment", SLUG)
     return root / "exercises" / SLUG / f"{SLUG}.ipynb"
