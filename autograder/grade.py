@@ -55,6 +55,7 @@ from tqdm.auto import tqdm
 from traitlets import Integer, Unicode
 
 from . import workspace as _workspace  # noqa: F401  (puts this venv's bin on PATH for alembic)
+from .check import experiment_problem
 from .course import Course
 from .run_notebook import EXIT_KERNEL, EXIT_UNREADABLE
 from .sandbox import (
@@ -457,6 +458,22 @@ def _write_grades_csv(path: Path, outcomes: dict[str, Outcome], db_url: str, slu
             writer.writerow([o.student, o.status, score, max_auto, o.reason, o.seconds])
 
 
+def _with_effect_check(outcome: Outcome, executed: str) -> Outcome:
+    """The outcome, its reason extended when the chapter's effect check failed: the scores stay
+    nbgrader's, but an instructor should know that the experiment did not show its effect."""
+    try:
+        problem = experiment_problem(nbformat.reads(executed, as_version=4))
+    except Exception:  # unreadable output was already reported by nbgrader's scoring
+        return outcome
+    if problem is None or not problem.effect_not_shown:
+        return outcome
+    first_line = problem.message.splitlines()[0] if problem.message else ""
+    reason = f"{outcome.reason}; the experiment does not show the chapter's effect ({first_line})"
+    return Outcome(
+        outcome.student, outcome.status, reason, outcome.submission_sha256, outcome.seconds
+    )
+
+
 def _collect_results(futures, outcomes, outcomes_path, executed_dir, scorer, slug, bar) -> None:
     """Score each execution as it comes back and write its feedback, saving every outcome at
     once (phase 3)."""
@@ -476,6 +493,7 @@ def _collect_results(futures, outcomes, outcomes_path, executed_dir, scorer, slu
                     job.student, "error", "nbgrader could not score the executed notebook"
                 )
             else:  # nbgrader's feedback; the course's configuration hides the hidden tests
+                outcome = _with_effect_check(outcome, executed)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", SAWarning)
                     scorer.generate_feedback(slug, job.student, force=True)

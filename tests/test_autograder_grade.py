@@ -306,3 +306,25 @@ def test_renamed_notebooks_and_hidden_errors_get_their_own_outcomes(tmp_path):
     with open(tmp_path / "grading" / SLUG / "grades.csv") as f:
         rows = {row["student"]: row for row in csv.DictReader(f)}
     assert (rows["carol"]["status"], rows["carol"]["auto_score"]) == ("renamed", "")
+
+
+def test_a_failed_effect_check_is_flagged_in_the_reason_but_the_score_stays_nbgraders(tmp_path):
+    subtly_wrong = {**CORRECT_ANSWERS, "add": "def add(a, b):\n    return 0 if a == 2 else a + b"}
+    (tmp_path / "course").mkdir()
+    released = released_tiny_course(tmp_path / "course", with_experiment=True)
+    inbox = inbox_with(tmp_path / "inbox", released, {"ada": CORRECT_ANSWERS, "eve": subtly_wrong})
+    with ProcessPoolExecutor(2) as pool:
+        outcomes = grade_chapter(
+            Course(tmp_path / "course"),
+            SLUG,
+            collect(inbox, SLUG).submissions,
+            pool,
+            progress=False,
+        )
+    assert outcomes["eve"].status == "graded"
+    assert "does not show the chapter's effect (add(2, 2) gave 0, expected 4)" in (
+        outcomes["eve"].reason
+    )
+    assert "effect" not in outcomes["ada"].reason
+    graded = scores(tmp_path / "course")
+    assert graded[("eve", "test_add")] == graded[("ada", "test_add")] == 2
