@@ -3,6 +3,7 @@ the chapter skeleton of DESIGN.md. Fast: nothing is executed here."""
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
@@ -140,3 +141,77 @@ def test_the_header_names_the_prompt_difficulty_time_and_binder_launch(course, s
 def test_every_chapter_is_in_the_table_of_contents(course, slug):
     toc = (course.root / "_toc.yml").read_text()
     assert f"file: solutions/{slug}/{slug}" in toc, f"add solutions/{slug}/{slug} to _toc.yml"
+
+
+EFFECT_CHECK = "check_paper_effects"
+HINT = re.compile(r"<details>\s*<summary>\s*Hint\b[^<]*</summary>\n\n(.+?)\n\n</details>", re.S)
+
+
+def exercise_statement(cells, answer: int) -> str:
+    """The markdown cells just above an exercise's answer cell: its statement."""
+    statement = []
+    for cell in reversed(cells[:answer]):
+        if cell.cell_type == "code":
+            break
+        statement.insert(0, cell.source)
+    return "\n\n".join(statement)
+
+
+@pytest.mark.parametrize("version", ["source", "release"])
+def test_every_exercise_offers_one_or_two_collapsed_hints_before_its_solution(
+    course, slug, version
+):
+    path = course.source_notebook(slug) if version == "source" else course.exercise_notebook(slug)
+    cells = ChapterNotebook.read(path).cells
+    for i, cell in enumerate(cells):
+        if not is_autograded_answer(cell):
+            continue
+        grade_id = nbgrader(cell)["grade_id"]
+        statement = exercise_statement(cells, i)
+        hints = HINT.findall(statement)
+        assert 1 <= len(hints) <= 2, (
+            f"{path.name}, {grade_id}: the statement above the exercise needs one or two hints, "
+            "each a collapsed block: '<details><summary>Hint 1: ...</summary>', a blank line, "
+            f"the hint, a blank line, '</details>'; found {len(hints)}"
+        )
+        assert statement.count("<details") == len(hints) and "<details open" not in statement, (
+            f"{path.name}, {grade_id}: every <details> block must be a well-formed, closed hint"
+        )
+
+
+def effect_assertions(tree: ast.AST) -> list[tuple[ast.Assert, list[str] | None]]:
+    """Each assert in the tree with the exercises named by its innermost ``with involving(...)``
+    (None when it is not inside one)."""
+    found = []
+
+    def visit(node: ast.AST, involved: list[str] | None) -> None:
+        if isinstance(node, ast.With):
+            for item in node.items:
+                call = item.context_expr
+                if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "involving":
+                    involved = [a.value for a in call.args if isinstance(a, ast.Constant)]
+        if isinstance(node, ast.Assert):
+            found.append((node, involved))
+        for child in ast.iter_child_nodes(node):
+            visit(child, involved)
+
+    visit(tree, None)
+    return found
+
+
+def test_the_effect_check_names_the_exercises_each_assertion_rests_on(source):
+    cells = [c for c in source.cells if nbgrader(c).get("grade_id") == EFFECT_CHECK]
+    assert len(cells) == 1, f"a chapter needs one effect-check cell with grade_id {EFFECT_CHECK}"
+    check = cells[0]
+    assert nbgrader(check).get("locked") and not nbgrader(check).get("grade"), (
+        f"{EFFECT_CHECK} must be locked (restored when graded) and carry no points"
+    )
+    exercises = {nbgrader(c)["grade_id"] for c in source.cells if is_autograded_answer(c)}
+    assertions = effect_assertions(ast.parse(check.source))
+    assert assertions, f"{EFFECT_CHECK} asserts nothing"
+    for node, involved in assertions:
+        assert involved and set(involved) <= exercises, (
+            f"{EFFECT_CHECK}, line {node.lineno}: put each assert inside "
+            f"`with involving(...)` naming the exercises it depends on (of {sorted(exercises)}), "
+            f"so a failure tells the learner where to look; got {involved}"
+        )
