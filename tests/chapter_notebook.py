@@ -18,6 +18,9 @@ SKELETON = (
     "Going further",
 )
 
+# A hint as chapters write it: collapsed, with Markdown inside (the blank lines let it render).
+HINT = re.compile(r"<details>\s*<summary>\s*Hint\b[^<]*</summary>\n\n(.+?)\n\n</details>", re.S)
+
 
 def nbgrader(cell) -> dict:
     return cell.metadata.get("nbgrader", {})
@@ -71,3 +74,13 @@ class ChapterNotebook:
             if c.cell_type == "markdown"
             for h in re.findall(r"^## (.+?)\s*$", c.source, flags=re.M)
         ]
+
+
+def exercise_statement(cells, answer: int) -> str:
+    """The markdown cells just above the answer cell at index ``answer``: its statement."""
+    statement = []
+    for cell in reversed(cells[:answer]):
+        if cell.cell_type == "code":
+            break
+        statement.insert(0, cell.source)
+    return "\n\n".join(statement)

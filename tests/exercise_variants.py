@@ -203,3 +203,19 @@ class ChapterExercises:
         """Every test cell in notebook order; exercise -> failure, for those that failed."""
         results = {e: self.run_test(e, namespace) for e in self.tests}
         return {e: f for e, f in results.items() if f is not None}
+
+
+def notebook_with(notebook: Path, replace: dict[str, str], folder: Path) -> Path:
+    """A copy of ``notebook`` in ``folder`` (same file name), with the cells of the exercises in
+    ``replace`` (grade id -> source) rewritten: a learner's notebook built from variants."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        grade_id = nbgrader(cell).get("grade_id")
+        if grade_id in replace and is_autograded_answer(cell):
+            cell.source = replace[grade_id]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / notebook.name
+    nbformat.write(nb, path)
+    return path

@@ -8,9 +8,10 @@ torch index line of binder/requirements.txt is left out here; torch==2.13.0 then
 machine's own CPU wheel (pip's find-links), the same build Binder gets from that index.
 
 JupyterLab is started from that environment and Chromium opens the chapter's Binder URL path,
-runs every cell and looks at what a learner sees: the first stub's NotImplementedError, a visible
-test explaining a wrong answer, and, with the solutions filled in, the whole chapter running with
-figures and the widget whose Run button trains again. Screenshots go to _build/screenshots/.
+opens the first exercise's hints one at a time, runs every cell and looks at what a learner sees:
+the first stub's NotImplementedError, a visible test explaining a wrong answer, and, with the
+solutions filled in, the whole chapter running with figures and the widget whose Run button
+trains again. Screenshots go to _build/screenshots/.
 """
 
 from __future__ import annotations
@@ -346,6 +347,23 @@ def test_binder_files_alone_build_a_consistent_environment_with_the_course_insta
 # --- The learner in JupyterLab --------------------------------------------------------------
 
 
+def open_hints_one_at_a_time(page, statement: int, shots: Path) -> None:
+    """The exercise's statement shows its hints collapsed; each opens on its own when clicked."""
+    hints = page.locator(CELLS).nth(statement).locator(".jp-RenderedMarkdown details")
+    assert hints.count() >= 1, "the statement of the first exercise shows no collapsible hint"
+    for i in range(hints.count()):
+        hint = hints.nth(i)
+        body = hint.locator("p").first
+        assert not hint.evaluate("d => d.open") and not body.is_visible(), (
+            f"hint {i + 1} is open before the learner asks for it"
+        )
+        hint.locator("summary").click()
+        assert hint.evaluate("d => d.open") and body.is_visible(), f"hint {i + 1} did not open"
+        if i + 1 < hints.count():
+            assert not hints.nth(i + 1).evaluate("d => d.open"), f"hint {i + 2} opened too"
+    page.locator(CELLS).nth(statement).screenshot(path=shots / "0-hints-opened.png")
+
+
 def test_learner_opening_the_binder_link_meets_the_first_stub_then_a_test_that_explains(
     lab, browser, course
 ):
@@ -360,6 +378,7 @@ def test_learner_opening_the_binder_link_meets_the_first_stub_then_a_test_that_e
     page = browser.new_page(viewport={"width": 1400, "height": 1400})
     log = watch(page, lab.base)
     open_notebook(page, lab, exercise_urlpath(CHAPTER), len(exercise.cells))
+    open_hints_one_at_a_time(page, first - 1, shots)
     states = run_all_cells(page)
     shot(page, test_cell, shots / "2-first-test-cell.png")
     page.screenshot(path=shots / "1-after-run-all.png")

@@ -2,8 +2,8 @@
 
 The book is the one tests/test_course_book.py builds (its ``html`` fixture; a second, cached
 build of an unchanged book takes seconds). Every chapter page loads without console errors,
-shows its figures, keeps its solutions collapsed until clicked, links its exercise on Binder, and
-is found by the site search; every same-site link resolves.
+shows its figures, keeps its solutions and hints collapsed until clicked, links its exercise on
+Binder, and is found by the site search; every same-site link resolves.
 
 Offline by design: requests to other hosts (MathJax, require.js and the ipywidgets embedder from
 CDNs, the Binder badge image) are aborted and listed, and their "Failed to load resource" lines
@@ -31,7 +31,7 @@ from browser_helpers import (
     wait_for_http,
     watch,
 )
-from chapter_notebook import ChapterNotebook
+from chapter_notebook import HINT, ChapterNotebook, exercise_statement, is_autograded_answer
 from test_course_book import html as html  # noqa: F401  (the book build, reused)
 
 pytestmark = pytest.mark.slow
@@ -127,6 +127,40 @@ def test_solutions_are_collapsed_until_the_reader_opens_them(reader, site, slug)
             f"{slug}: clicking 'Show code cell source' did not reveal solution {i + 1}"
         )
         assert code.inner_text().strip(), f"{slug}: solution {i + 1} opened empty"
+
+
+def hint_count(course, slug: str) -> int:
+    cells = ChapterNotebook.read(course.source_notebook(slug)).cells
+    return sum(
+        len(HINT.findall(exercise_statement(cells, i)))
+        for i, c in enumerate(cells)
+        if is_autograded_answer(c)
+    )
+
+
+def test_hints_stay_collapsed_and_open_one_at_a_time(reader, site, course, slug):
+    page, _ = reader
+    open_page(page, chapter_url(site, slug))
+    hints = page.locator("details", has=page.locator("summary", has_text=re.compile(r"^\s*Hint")))
+    expected = hint_count(course, slug)
+    assert hints.count() == expected, (
+        f"{slug}: the source has {expected} hints, the page shows {hints.count()} collapsible ones"
+    )
+    for i in range(hints.count()):
+        hint = hints.nth(i)
+        body = hint.locator("p").first
+        assert not hint.evaluate("d => d.open") and not body.is_visible(), (
+            f"{slug}: hint {i + 1} is open before the reader asks for it"
+        )
+        hint.locator("summary").click()
+        assert hint.evaluate("d => d.open") and body.is_visible() and body.inner_text().strip(), (
+            f"{slug}: clicking hint {i + 1} did not show its text as a paragraph"
+        )
+        if i + 1 < hints.count():
+            assert not hints.nth(i + 1).evaluate("d => d.open"), (
+                f"{slug}: opening hint {i + 1} also opened hint {i + 2}"
+            )
+    page.screenshot(path=screenshot_dir(f"book-{slug}") / "hints-open.png", full_page=True)
 
 
 def test_chapter_page_links_exactly_its_exercise_on_binder(reader, site, slug):

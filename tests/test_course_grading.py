@@ -11,6 +11,7 @@ import sys
 
 import pytest
 from chapter_notebook import ChapterNotebook, is_test, nbgrader
+from exercise_variants import load_variants, notebook_with
 
 pytestmark = pytest.mark.slow
 
@@ -67,3 +68,21 @@ def test_untouched_exercise_earns_nothing_and_says_why(course, slug):
         assert earned == "0", f"{grade_id} earned points untouched:\n{output}"
         assert status.startswith("not attempted"), f"{grade_id}: {status}"
     assert re.search(r"Autograded: 0 / \d+ points", output), output
+
+
+def test_the_self_check_says_when_wrong_code_breaks_the_chapters_experiment(course, tmp_path):
+    """A goal_posterior that normalises the choice model over every option instead of the menu
+    once earned full marks; with it even a correct-model robot is confidently wrong. The tests
+    now reject it, and the check also reports the experiment's missing effect."""
+    slug = "cirl-off-switch"
+    v = next(
+        v
+        for v in load_variants(slug)
+        if v.exercise == "goal_posterior" and not v.correct and "every option" in v.description
+    )
+    notebook = notebook_with(course.source_notebook(slug), {v.exercise: v.source}, tmp_path)
+    code, output, rows = check(course, notebook)
+    assert code == 1, output
+    assert rows["test_goal_posterior"][2].startswith("wrong"), output
+    assert "the chapter's experiment does not show its effect" in output, output
+    assert "Most likely involved: goal_posterior (Exercise 3)" in output, output

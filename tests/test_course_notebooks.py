@@ -9,8 +9,10 @@ import re
 import pytest
 import yaml
 from chapter_notebook import (
+    HINT,
     SKELETON,
     ChapterNotebook,
+    exercise_statement,
     is_autograded_answer,
     is_test,
     is_written_answer,
@@ -144,17 +146,6 @@ def test_every_chapter_is_in_the_table_of_contents(course, slug):
 
 
 EFFECT_CHECK = "check_paper_effects"
-HINT = re.compile(r"<details>\s*<summary>\s*Hint\b[^<]*</summary>\n\n(.+?)\n\n</details>", re.S)
-
-
-def exercise_statement(cells, answer: int) -> str:
-    """The markdown cells just above an exercise's answer cell: its statement."""
-    statement = []
-    for cell in reversed(cells[:answer]):
-        if cell.cell_type == "code":
-            break
-        statement.insert(0, cell.source)
-    return "\n\n".join(statement)
 
 
 @pytest.mark.parametrize("version", ["source", "release"])
