@@ -70,6 +70,8 @@ from .submissions import Problem, Submission
 __all__ = ["ExecutionJob", "InjectExecuted", "Outcome", "execute_job", "grade_chapter"]
 
 GRADED = "graded"
+# Outcomes whose notebook ran and was scored, with a warning: a re-run skips them like GRADED.
+SCORED_WITH_A_FLAG = ("memory", "tampered", "cell timeout")
 
 
 class InjectExecuted(NbGraderPreprocessor):
@@ -126,13 +128,16 @@ class Outcome:
 
     Attributes:
         student: the student id.
-        status: ``"graded"``; ``"memory"`` or ``"tampered"`` when scored with a warning (see
-            :func:`_flagged_outputs`); or why it was not scored: ``"rejected"``,
-            ``"unreadable"``, ``"timeout"``, ``"kernel died"``, ``"error"``, or a collection
-            problem such as ``"renamed"`` or ``"duplicate"``.
+        status: ``"graded"``; ``"memory"``, ``"tampered"`` or ``"cell timeout"`` when scored
+            with a warning (see :func:`_flagged_outputs`); or why it was not scored:
+            ``"rejected"``, ``"unreadable"``, ``"timeout"`` (the whole notebook), ``"kernel
+            died"``, ``"error"``, or a collection problem such as ``"renamed"`` or
+            ``"duplicate"``.
         reason: a sentence for the instructor.
         submission_sha256: hash of the submitted notebook, to re-grade only what changed.
         seconds: wall time spent executing.
+        gradebook: the gradebook it was scored into (its URL without a password), so that a
+            re-run into another gradebook grades it again.
     """
 
     student: str
@@ -140,6 +145,11 @@ class Outcome:
     reason: str
     submission_sha256: str = ""
     seconds: float = 0.0
+    gradebook: str = ""
+
+    @property
+    def scored(self) -> bool:
+        return self.status == GRADED or self.status in SCORED_WITH_A_FLAG
 
 
 def _execute_status(result, seconds: float, limits: Limits) -> tuple[str, str]:
@@ -185,8 +195,8 @@ def execute_job(job: ExecutionJob) -> tuple[Outcome, str | None]:
         status, reason = _execute_status(result, seconds, job.limits)
         executed = folder / "executed.ipynb"
         text = executed.read_text() if executed.is_file() else None
-    if status == GRADED and text is not None and (flag := _flagged_outputs(text, job.limits)):
-        status, reason = flag
+    if status == GRADED and text is not None:
+        status, reason = _flagged_outputs(text, job.limits, job.cell_timeout) or (status, reason)
     return Outcome(job.student, status, reason, seconds=seconds), text
 
 
@@ -216,6 +226,10 @@ def _seed_font_cache(home: Path) -> None:
 # nbgrader's errors for damaged notebooks, in words an instructor can pass on to the student.
 _KNOWN_DAMAGE = {
     "NotJSONError": "the file is not a notebook (malformed JSON); ask for a fresh copy",
+    "UnicodeDecodeError": (
+        "the file is not a notebook: it is not even text (a damaged download or another kind "
+        "of file); ask the student for their .ipynb file again"
+    ),
     "KeyError: 'grade_id'": (
         "a graded cell was duplicated or its metadata edited; the answers must stay in the "
         "original cells"
@@ -243,26 +257,46 @@ def _rejection(log: str) -> str:
 _HIDDEN_TRACEBACK = ["ERROR: An error occurred while showtraceback was disabled"]
 
 
-def _flagged_outputs(notebook_json: str, limits: Limits) -> tuple[str, str] | None:
+def _cell_name(nb: nbformat.NotebookNode, index: int) -> str:
+    """How an instructor finds cell ``index``: its grade id, or its place after the last one."""
+    grade_id = nb.cells[index].get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    if grade_id:
+        return f"cell {grade_id!r} (cell {index})"
+    before = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells[:index]]
+    before = [g for g in before if g]
+    return f"cell {index}" + (f" (after {before[-1]!r})" if before else "")
+
+
+def _flagged_outputs(
+    notebook_json: str, limits: Limits, cell_timeout: int
+) -> tuple[str, str] | None:
     """A notebook that ran but whose outputs show trouble: ``(status, reason)``, or None.
 
-    A cell that ran out of memory (``"memory"``), or one whose error code in the notebook kept
-    from being shown (``"tampered"``): nbgrader's ``Execute`` then adds the error from the
-    kernel's reply, with a traceback of its own. Either is still scored as it ran: the failing
-    cell fails its test.
+    A cell that ran out of memory (``"memory"``); one interrupted at the per-cell time limit
+    (``"cell timeout"``); or one whose error code in the notebook kept from being shown
+    (``"tampered"``): nbgrader's ``Execute`` then adds the error from the kernel's reply, with
+    a traceback of its own. Each is still scored as it ran: the failing cell fails its test.
     """
     nb = nbformat.reads(notebook_json, as_version=nbformat.NO_CONVERT)
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):
             if output.get("output_type") != "error":
                 continue
+            if output.get("ename") == "CellTimeoutError":
+                return "cell timeout", (
+                    f"{_cell_name(nb, index)} ran past the {cell_timeout} s limit per cell and "
+                    "was interrupted; graded as it ran (its tests fail)"
+                )
             if output.get("ename") == "MemoryError":
                 cap = limits.memory_text
-                return "memory", f"cell {index} ran out of memory (cap {cap}); graded as it ran"
+                return "memory", (
+                    f"{_cell_name(nb, index)} ran out of memory (cap {cap}); graded as it ran"
+                )
             if output.get("traceback") == _HIDDEN_TRACEBACK:
                 return "tampered", (
-                    f"cell {index} failed but code in the notebook hid the error (e.g. by "
-                    "replacing IPython's traceback display); scored as failed, worth a look"
+                    f"{_cell_name(nb, index)} failed but code in the notebook hid the error "
+                    "(e.g. by replacing IPython's traceback display); scored as failed, worth a "
+                    "look"
                 )
     return None
 
@@ -306,6 +340,31 @@ class _Gradebook:
                 CheckCellMetadata,
             ]
         )
+
+
+def _without_password(db_url: str) -> str:
+    """The gradebook's URL as it may be written to disk: ``postgresql://ta:***@host/db``."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", db_url)
+
+
+def _already_in(gradebook: _Gradebook, slug: str, done: Outcome | None, digest: str) -> bool:
+    """Whether this very submission was scored into this very gradebook, which still holds it.
+
+    The outcome file alone cannot say: an instructor may grade the same batch into a second
+    gradebook (moving from SQLite to PostgreSQL), or start a fresh one.
+    """
+    if done is None or not done.scored or done.submission_sha256 != digest:
+        return False
+    if done.gradebook != _without_password(gradebook.db_url):
+        return False
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(gradebook.db_url) as gb:
+        try:
+            gb.find_submission(slug, done.student)
+        except MissingEntry:
+            return False
+    return True
 
 
 def _ensure_released(api: NbGraderAPI, slug: str) -> None:
@@ -397,7 +456,7 @@ def grade_chapter(
     cell_timeout = int(course.nbgrader_config().Execute.get("timeout", 180))
     for problem in problems:
         done = outcomes.get(problem.student)
-        if problem.student is not None and (done is None or done.status != GRADED):
+        if problem.student is not None and (done is None or not done.scored):
             outcomes[problem.student] = Outcome(problem.student, problem.status, problem.reason)
     _save_outcomes(outcomes_path, outcomes)
 
@@ -408,7 +467,7 @@ def grade_chapter(
     for sub in submissions:
         digest = _sha256(sub.notebook)
         done = outcomes.get(sub.student)
-        if not force and done and done.status == GRADED and done.submission_sha256 == digest:
+        if not force and _already_in(gradebook, slug, done, digest):
             continue
         target = course.root / "submitted" / sub.student / slug / f"{slug}.ipynb"
         if target.resolve() != sub.notebook.resolve():
@@ -498,7 +557,12 @@ def _collect_results(futures, outcomes, outcomes_path, executed_dir, scorer, slu
                     warnings.simplefilter("ignore", SAWarning)
                     scorer.generate_feedback(slug, job.student, force=True)
         outcomes[job.student] = Outcome(
-            job.student, outcome.status, outcome.reason, digest, round(outcome.seconds, 2)
+            job.student,
+            outcome.status,
+            outcome.reason,
+            digest,
+            round(outcome.seconds, 2),
+            scorer.coursedir.db_url and _without_password(scorer.coursedir.db_url),
         )
         _save_outcomes(outcomes_path, outcomes)
         bar.update()

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -38,9 +38,9 @@ pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
 
 
-def scores(root: Path) -> dict[tuple[str, str], float | None]:
-    """(student, grade cell) -> auto score, read from the course's gradebook."""
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+def scores(root: Path, db_url: str | None = None) -> dict[tuple[str, str], float | None]:
+    """(student, grade cell) -> auto score, read from the course's (or another) gradebook."""
+    with Gradebook(db_url or f"sqlite:///{root / 'gradebook.db'}") as gb:
         return {
             (sub.student.id, grade.name): grade.auto_score
             for sub in gb.find_assignment(SLUG).submissions
@@ -252,29 +252,34 @@ def test_an_interrupt_mid_batch_keeps_what_is_graded_and_a_rerun_finishes(tmp_pa
     import os
     import signal
 
+    # s0 runs through; s1 to s3 wait at their first cell until the gate file exists, so the
+    # interrupt always lands while s1 runs, however fast or slow the machine. (Unisolated: a
+    # sandboxed notebook could not see the gate.)
+    gate = tmp_path / "gate"
+    wait = f"import os, time\nwhile not os.path.exists({str(gate)!r}):\n    time.sleep(0.05)\n"
+    blocked = {**CORRECT_ANSWERS, "add": wait + CORRECT_ANSWERS["add"]}
     released = released_tiny_course(tmp_path)
-    students = {f"s{i}": CORRECT_ANSWERS for i in range(4)}
+    students = {"s0": CORRECT_ANSWERS, "s1": blocked, "s2": blocked, "s3": blocked}
     inbox = inbox_with(tmp_path / "inbox", released, students)
     command = [sys.executable, "-m", "autograder", "--course", str(tmp_path), "grade", SLUG,
-               str(inbox), "--jobs", "1", "--no-progress"]  # fmt: skip
+               str(inbox), "--jobs", "1", "--no-progress", "--no-isolation"]  # fmt: skip
     outcomes_file = tmp_path / "grading" / SLUG / "outcomes.json"
     first = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:  # wait until one notebook is scored, then press Ctrl-C
-        if outcomes_file.is_file() and json.loads(outcomes_file.read_text()):
-            break
-        time.sleep(0.5)
+    while not (outcomes_file.is_file() and json.loads(outcomes_file.read_text())):
+        assert first.poll() is None, f"the grader stopped early:\n{first.communicate()[0]}"
+        time.sleep(0.2)  # s0 is scored; s1 now waits at the gate until the interrupt
     os.killpg(first.pid, signal.SIGINT)
     output, _ = first.communicate(timeout=300)
     assert first.returncode == 130, output
     assert "run the same command again" in output
     done = {r["student"] for r in json.loads(outcomes_file.read_text())}
-    assert 1 <= len(done) < 4, f"interrupted after the first notebook, but graded {done}"
+    assert "s0" in done and not done & {"s2", "s3"}, f"the interrupt came during s1: {done}"
     assert all(scores(tmp_path)[(s, "test_add")] == 2 for s in done), "graded ones are kept"
 
+    gate.touch()
     second = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "4 graded, 0 not graded" in second.stdout
@@ -328,3 +333,63 @@ def test_a_failed_effect_check_is_flagged_in_the_reason_but_the_score_stays_nbgr
     assert "effect" not in outcomes["ada"].reason
     graded = scores(tmp_path / "course")
     assert graded[("eve", "test_add")] == graded[("ada", "test_add")] == 2
+
+
+class CountingExecutor(ThreadPoolExecutor):
+    """Threads are enough here (each execution is a subprocess); counts what it is given."""
+
+    submitted = 0
+
+    def submit(self, *args, **kwargs):
+        self.submitted += 1
+        return super().submit(*args, **kwargs)
+
+
+def test_a_rerun_skips_only_what_the_gradebook_it_writes_to_already_holds(tmp_path):
+    released = released_tiny_course(tmp_path)
+    inbox = inbox_with(tmp_path / "inbox", released, {"ada": CORRECT_ANSWERS, "cy": PARTIAL})
+    found = collect(inbox, SLUG)
+    course = Course(tmp_path)
+    other_db = f"sqlite:///{tmp_path / 'postgres-stand-in.db'}"
+
+    def grade(**kwargs) -> int:
+        with CountingExecutor(2) as pool:
+            outcomes = grade_chapter(
+                course, SLUG, found.submissions, pool, progress=False, **kwargs
+            )
+        assert {o.status for o in outcomes.values()} == {"graded"}, outcomes
+        return pool.submitted
+
+    assert grade() == 2
+    assert grade() == 0, "unchanged submissions already in this gradebook are not run again"
+    assert grade(db_url=other_db) == 2, "a second gradebook must receive every submission"
+    assert scores(tmp_path, other_db) == scores(tmp_path), "the same scores in both gradebooks"
+    assert grade(db_url=other_db) == 0
+    (tmp_path / "gradebook.db").unlink()  # a fresh gradebook at the same place
+    assert grade() == 2
+    assert scores(tmp_path)[("ada", "test_add")] == 2
+
+
+def test_a_cell_past_its_time_limit_and_a_file_of_random_bytes_are_named_as_such(tmp_path):
+    released = released_tiny_course(tmp_path)
+    with open(tmp_path / "nbgrader_config.py", "a") as config:
+        config.write("\nc.Execute.timeout = 5\n")
+    stuck = {
+        **CORRECT_ANSWERS,
+        "pause": "import time\ntime.sleep(600)\n" + CORRECT_ANSWERS["pause"],
+    }
+    inbox = inbox_with(tmp_path / "inbox", released, {"sam": stuck})
+    (inbox / "zed.ipynb").write_bytes(bytes(range(256)) * 8)
+    with ProcessPoolExecutor(2) as pool:
+        outcomes = grade_chapter(
+            Course(tmp_path), SLUG, collect(inbox, SLUG).submissions, pool,
+            limits=Limits(wall_seconds=300), progress=False,
+        )  # fmt: skip
+    sam = outcomes["sam"]
+    assert sam.status == "cell timeout", sam
+    assert "cell 'pause'" in sam.reason and "5 s limit per cell" in sam.reason, sam.reason
+    got = scores(tmp_path)
+    assert got[("sam", "test_add")] == 2 and got[("sam", "test_pause")] == 0, "graded as it ran"
+    zed = outcomes["zed"]
+    assert zed.status == "rejected" and "not even text" in zed.reason, zed
+    assert "UnicodeDecodeError" not in zed.reason and "0x" not in zed.reason
