@@ -8,7 +8,7 @@ chapter notebook. One module per job:
 - :mod:`alignment_lab.training` -- ``make_mlp`` and a training loop that records a history;
 - :mod:`alignment_lab.metrics` -- predictions, accuracy, parameter snapshots;
 - :mod:`alignment_lab.plotting` -- curves over epochs with several seeds;
-- :mod:`alignment_lab.regions` -- decision regions of a classifier on two-dimensional inputs;
+- :mod:`alignment_lab.regions` -- decision regions of 2-D classifiers, their input-space margin;
 - :mod:`alignment_lab.features` -- redundant features of chosen strength; which one a model uses;
 - :mod:`alignment_lab.assistance` -- an assistance game: a human with a hidden goal, a robot;
 - :mod:`alignment_lab.widgets` -- ``explore``: sliders with a Run button that also run headless;

@@ -2,7 +2,8 @@
 
 For toy problems with two input features, the picture says more than any number: which
 feature the decision boundary follows, and what the model does where the training data never
-went.
+went. The distance from the data to that boundary (the margin in input space) is measured here
+too: roughly on a grid, or precisely by casting rays from the points nearest to it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from torch import Tensor, nn
 
 from alignment_lab.metrics import predict
 
-__all__ = ["decision_grid", "distance_to_boundary", "plot_decision_regions"]
+__all__ = [
+    "decision_grid",
+    "distance_to_boundary",
+    "distance_along_rays",
+    "input_margin",
+    "plot_decision_regions",
+]
 
 
 def _check_extent(extent: Sequence[float]) -> tuple[float, float, float, float]:
@@ -89,8 +96,7 @@ def distance_to_boundary(
     Raises:
         ValueError: if ``X`` is not ``[n, 2]``, for a malformed extent or a resolution below 2.
     """
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"X must have shape [n, 2], got {tuple(X.shape)}.")
+    _check_points(X)
     xs, ys, classes = decision_grid(model, extent, resolution)
     on_boundary = np.zeros_like(classes, dtype=bool)
     on_boundary[:, :-1] |= classes[:, :-1] != classes[:, 1:]
@@ -102,6 +108,151 @@ def distance_to_boundary(
     points = X.detach().cpu().numpy().astype(np.float64)
     squared = ((points[:, None, :] - boundary[None, :, :]) ** 2).sum(axis=2)
     return np.sqrt(squared.min(axis=1))
+
+
+def _check_points(X: Tensor) -> None:
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must have shape [n, 2], got {tuple(X.shape)}.")
+
+
+@torch.no_grad()
+def _logits(model: nn.Module, points: np.ndarray) -> np.ndarray:
+    """The model's logits at ``points[..., 2]`` as float64 ``[..., K]``, in eval mode."""
+    was_training = model.training
+    model.eval()
+    try:
+        logits = model(torch.as_tensor(points.reshape(-1, 2), dtype=torch.float32))
+    finally:
+        model.train(was_training)
+    return logits.double().numpy().reshape(*points.shape[:-1], -1)
+
+
+def _logit_gap(model: nn.Module, points: np.ndarray, home: int) -> np.ndarray:
+    """Largest logit of the other classes minus the logit of class ``home`` at each of
+    ``points[..., 2]``: negative where the model predicts ``home``, >= 0 across the boundary."""
+    logits = _logits(model, points)
+    return np.delete(logits, home, axis=-1).max(axis=-1) - logits[..., home]
+
+
+def distance_along_rays(
+    model: nn.Module,
+    X: Tensor,
+    max_distance: float,
+    *,
+    directions: int = 3600,
+    steps: int = 32,
+    tolerance: float = 1e-6,
+) -> np.ndarray:
+    """Distance from each input to the model's decision boundary, found by casting rays.
+
+    From each point, ``directions`` rays at equal angles are sampled at ``steps`` equally spaced
+    radii up to ``max_distance``. Along each ray the first sign change of the logit gap (the
+    largest logit of the other classes minus the logit of the class predicted at the point) is
+    bisected down to ``tolerance``; the distance is the smallest over the rays. The error is
+    about ``tolerance`` plus ``d * (pi / directions) ** 2 / 2`` for a point at distance ``d``
+    from a straight boundary (1e-7 for ``d = 0.3`` with 3600 rays), provided no part of the
+    boundary is thinner than ``max_distance / steps``: a sliver that a ray enters and leaves
+    between two samples is missed.
+
+    Args:
+        model: maps ``Tensor[n, 2]`` to logits ``Tensor[n, K]``, ``K >= 2``.
+        X: ``Tensor[n, 2]`` inputs.
+        max_distance: how far to look, in input units, > 0.
+        directions: number of rays per point, >= 8.
+        steps: samples along each ray before bisecting, >= 2.
+        tolerance: half-width of the bracket where bisection stops, in input units, > 0.
+
+    Returns:
+        ``np.ndarray[n]`` of distances in input units; ``inf`` for a point with no boundary
+        within ``max_distance``, 0 for a point on the boundary.
+
+    Raises:
+        ValueError: if ``X`` is not ``[n, 2]`` or a setting is out of range.
+    """
+    _check_points(X)
+    if not max_distance > 0:
+        raise ValueError(f"max_distance must be > 0 (input units), got {max_distance!r}.")
+    if not (isinstance(directions, int) and directions >= 8):
+        raise ValueError(f"directions must be an int >= 8, got {directions!r}; e.g. 3600.")
+    if not (isinstance(steps, int) and steps >= 2):
+        raise ValueError(f"steps must be an int >= 2, got {steps!r}; e.g. 32.")
+    if not tolerance > 0:
+        raise ValueError(f"tolerance must be > 0 (input units), got {tolerance!r}; e.g. 1e-6.")
+    angles = np.arange(directions) * (2 * np.pi / directions)
+    unit = np.stack([np.cos(angles), np.sin(angles)], axis=1)  # [directions, 2]
+    radii = np.linspace(0.0, float(max_distance), steps + 1)[1:]  # [steps]
+    points = X.detach().cpu().numpy().astype(np.float64)
+    distances = np.full(points.shape[0], np.inf)
+    for i, point in enumerate(points):
+        home = int(np.argmax(_logits(model, point)))
+        if _logit_gap(model, point, home) >= 0:
+            distances[i] = 0.0  # a tie at the point itself: it lies on the boundary
+            continue
+        gaps = _logit_gap(model, point + radii[None, :, None] * unit[:, None, :], home)
+        crossed = gaps >= 0  # [directions, steps]
+        rays = np.flatnonzero(crossed.any(axis=1))
+        if rays.size == 0:
+            continue
+        first = crossed[rays].argmax(axis=1)
+        high = radii[first]
+        low = np.where(first > 0, radii[np.maximum(first - 1, 0)], 0.0)
+        while (high - low).max() > 2 * tolerance:
+            middle = (low + high) / 2
+            across = _logit_gap(model, point + middle[:, None] * unit[rays], home) >= 0
+            high = np.where(across, middle, high)
+            low = np.where(across, low, middle)
+        distances[i] = ((low + high) / 2).min()
+    return distances
+
+
+def input_margin(
+    model: nn.Module,
+    X: Tensor,
+    extent: Sequence[float],
+    *,
+    resolution: int = 300,
+    directions: int = 3600,
+    tolerance: float = 1e-6,
+) -> float:
+    """The model's margin in input space: the smallest distance from a row of ``X`` to the
+    decision boundary, precise to about ``tolerance`` rather than to a grid spacing.
+
+    A grid (:func:`distance_to_boundary`) gives every point's distance to within about one
+    spacing ``h``; only the points whose grid distance is within ``2.5 h`` of the smallest can
+    be the nearest, and only those are measured again with :func:`distance_along_rays`. Exact
+    up to ``tolerance`` when the boundary has no detail finer than ``h`` (a region small enough
+    to fall between grid points may be missed).
+
+    Args:
+        model: maps ``Tensor[n, 2]`` to logits ``Tensor[n, K]``, ``K >= 2``.
+        X: ``Tensor[n, 2]`` inputs (e.g. the training set), inside ``extent``.
+        extent: ``(x_min, x_max, y_min, y_max)`` of the coarse grid, in input units.
+        resolution: grid points along each axis, >= 2.
+        directions: rays per refined point, >= 8.
+        tolerance: precision of the bisection along each ray, in input units, > 0.
+
+    Returns:
+        The margin in input units; ``inf`` if the grid shows a single class.
+
+    Raises:
+        ValueError: if ``X`` is not ``[n, 2]``, for a malformed extent or an out-of-range
+            setting.
+    """
+    _check_points(X)
+    x_min, x_max, y_min, y_max = _check_extent(extent)
+    coarse = distance_to_boundary(model, X, extent, resolution)
+    if not np.isfinite(coarse).any():
+        return float("inf")
+    spacing = max(x_max - x_min, y_max - y_min) / (resolution - 1)
+    nearest = np.flatnonzero(coarse <= coarse.min() + 2.5 * spacing)
+    refined = distance_along_rays(
+        model,
+        X[nearest],
+        float(coarse[nearest].max() + 2 * spacing),
+        directions=directions,
+        tolerance=tolerance,
+    )
+    return float(refined.min())
 
 
 def plot_decision_regions(
