@@ -18,8 +18,9 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . -W --keep-going
 	@echo "Built: $(CURDIR)/_build/html/index.html"
 
+# Ends with the slowest tests, so that the suite's cost stays in sight as chapters are added.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=25
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab exercises/
