@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
+
+import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
 RUFF = Path(sys.executable).parent / "ruff"
@@ -37,3 +40,42 @@ def test_torch_is_pinned_to_the_cpu_release_on_disk():
     assert "torch==2.13.0" in pins, "pin torch==2.13.0 exactly: anything else pulls a CUDA build"
     unpinned = [p for p in pins if p and not p.startswith("#") and "==" not in p]
     assert not unpinned, f"every requirement is pinned exactly: {unpinned}"
+
+
+def imported_modules(source: str, package: str = "alignment_lab") -> set[str]:
+    """The modules of ``package`` that Python source imports by absolute name."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith(package + ".")}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == package:
+                found |= {f"{package}.{a.name}" for a in node.names}
+            elif node.module.startswith(package + "."):
+                found.add(node.module)
+                found |= {f"{node.module}.{a.name}" for a in node.names}
+    return found
+
+
+def test_every_module_of_the_course_package_is_used_by_a_chapter_or_another_module():
+    package = REPO / "alignment_lab"
+    modules = {
+        ".".join(p.relative_to(REPO).with_suffix("").parts): p
+        for p in package.rglob("*.py")
+        if p.name != "__init__.py"
+    }
+    users = [
+        cell.source
+        for notebook in sorted((REPO / "solutions").glob("*/*.ipynb"))
+        for cell in nbformat.read(notebook, as_version=4).cells
+        if cell.cell_type == "code"
+    ]
+    used = set().union(*(imported_modules(source) for source in users))
+    for name, path in modules.items():  # modules used by the modules the chapters use
+        used |= {m for m in imported_modules(path.read_text()) if m != name}
+    used |= {m for p in package.rglob("__init__.py") for m in imported_modules(p.read_text())}
+    unused = sorted(set(modules) - used)
+    assert not unused, (
+        f"modules no chapter and no other module imports: {unused}. Remove them, or import "
+        "them where they are needed (DESIGN.md: no module that nothing uses)."
+    )
