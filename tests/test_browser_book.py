@@ -3,12 +3,14 @@
 The book is the one tests/test_course_book.py builds (its ``html`` fixture; a second, cached
 build of an unchanged book takes seconds). Every chapter page loads without console errors,
 shows its figures, keeps its solutions and hints collapsed until clicked, links its exercise on
-Binder, and is found by the site search; every same-site link resolves.
+Binder, is found by the site search, and shows its equations typeset by MathJax; every same-site
+link resolves.
 
-Offline by design: requests to other hosts (MathJax, require.js and the ipywidgets embedder from
-CDNs, the Binder badge image) are aborted and listed, and their "Failed to load resource" lines
-are not counted as console errors. Everything else the console reports is, except the two
-third-party errors in KNOWN_THIRD_PARTY_ERRORS, matched exactly, each with its cause.
+Offline by design: requests to other hosts (require.js and the ipywidgets embedder from CDNs, the
+Binder badge image) are aborted and listed, and their "Failed to load resource" lines are not
+counted as console errors. MathJax is not among them: the book serves its own copy. Everything
+else the console reports is, except the third-party errors in KNOWN_THIRD_PARTY_ERRORS, matched
+exactly, each with its cause.
 """
 
 from __future__ import annotations
@@ -127,6 +129,61 @@ def test_solutions_are_collapsed_until_the_reader_opens_them(reader, site, slug)
             f"{slug}: clicking 'Show code cell source' did not reveal solution {i + 1}"
         )
         assert code.inner_text().strip(), f"{slug}: solution {i + 1} opened empty"
+
+
+# Waits for MathJax's first typesetting pass and its fonts, then reports what it made of the
+# page's maths (Sphinx puts each equation in a span.math, or a div.math when displayed) and the
+# page's prose with code, scripts and typeset maths taken out, where no TeX should be left.
+TYPESET_MATHS = """async () => {
+    if (!window.MathJax || !window.MathJax.startup) return null;
+    await MathJax.startup.promise;
+    await document.fonts.ready;
+    const maths = [...document.querySelectorAll('main .math')];
+    const tex = m => m.textContent.trim().slice(0, 80);
+    const prose = document.querySelector('main').cloneNode(true);
+    prose.querySelectorAll('pre, code, script, style, mjx-container').forEach(e => e.remove());
+    return {
+        version: MathJax.version,
+        equations: maths.length,
+        displayed: maths.filter(m => m.matches('div')).length,
+        untypeset: maths.filter(m => !m.querySelector('mjx-container')).map(tex),
+        not_displayed: maths
+            .filter(m => m.matches('div') && !m.querySelector('mjx-container[display="true"]'))
+            .map(tex),
+        tex_errors: [...document.querySelectorAll('mjx-merror')].map(e => e.textContent),
+        prose: prose.textContent,
+    };
+}"""
+
+# TeX a reader would see as source: delimiters, a command, or $...$ that no parser took as maths.
+RAW_TEX = re.compile(r"\$\$|\\[(\[]|\\[A-Za-z]+|\$[^$\s][^$\n]*?\$")
+
+
+def test_chapter_page_typesets_its_equations_offline(reader, site, slug):
+    page, log = reader
+    open_page(page, chapter_url(site, slug))
+    maths = page.evaluate(TYPESET_MATHS)
+    offsite = [url for url in log.blocked if "mathjax" in url.lower()]
+    assert maths is not None, (
+        f"{slug}: MathJax did not start (off-site MathJax requests: {offsite}); the book must "
+        "serve it itself (sphinx-mathjax-offline in _config.yml's sphinx.extra_extensions)"
+    )
+    assert not offsite, f"{slug}: MathJax asked another host for {offsite}"
+    assert not log.bad_responses, f"{slug}: MathJax's files failed to load: {log.bad_responses}"
+    print(f"{slug}: MathJax {maths['version']}, {maths['equations']} equations")
+    assert not maths["untypeset"], f"{slug}: equations left as TeX: {maths['untypeset'][:5]}"
+    assert not maths["not_displayed"], (
+        f"{slug}: display equations typeset inline: {maths['not_displayed'][:5]}"
+    )
+    assert not maths["tex_errors"], f"{slug}: MathJax could not typeset {maths['tex_errors'][:5]}"
+    raw = [m.group() for m in RAW_TEX.finditer(maths["prose"])]
+    assert not raw, (
+        f"{slug}: the page shows TeX source outside any equation: {raw[:5]}. Maths inside raw "
+        "HTML (a <summary>, say) is not parsed: write it in words or Unicode there"
+    )
+    if maths["displayed"]:
+        shot = screenshot_dir(f"maths-{slug}") / "first-display-equation.png"
+        page.locator("main div.math").first.screenshot(path=shot)
 
 
 def hint_count(course, slug: str) -> int:

@@ -1,5 +1,6 @@
 """The book really builds, warnings as errors, executing every solution notebook; each chapter
-page shows its figures, collapses its solutions, hides its tests and links its exercise."""
+page shows its figures, collapses its solutions, hides its tests, links its exercise and carries
+the number the introduction's map gives it; MathJax is served from the book's own files."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from chapter_notebook import ChapterNotebook, is_test
+from test_book_map import book_chapter
 
 pytestmark = pytest.mark.slow
 
@@ -66,3 +68,39 @@ def test_chapter_page_links_its_exercise_on_binder(course, slug, html):
     org_repo = config["repository"]["url"].removeprefix("https://github.com/")
     assert f"mybinder.org/v2/gh/{org_repo}/" in page
     assert f"urlpath=lab/tree/exercises/{slug}/{slug}.ipynb" in page
+
+
+def test_chapter_page_carries_the_number_its_place_in_the_toc_gives_it(slug, html):
+    """Catches tests/test_book_map.py numbering chapters otherwise than Jupyter Book does."""
+    page = (html / "solutions" / slug / f"{slug}.html").read_text()
+    shown = re.search(r'<h1><span class="section-number">(\d+)\. </span>', page)
+    expected = book_chapter(slug).number
+    assert shown, f"{slug}: the page title shows no chapter number; expected {expected}"
+    assert int(shown[1]) == expected, (
+        f"{slug}: the book numbers the chapter {shown[1]}, tests/test_book_map.py expects "
+        f"{expected}: bring book_chapters() in line with how Jupyter Book numbers _toc.yml"
+    )
+
+
+MATHJAX_SCRIPT = re.compile(r'<script[^>]+src="([^"]*mathjax[^"]*)"', re.I)
+
+
+def test_the_book_serves_mathjax_from_its_own_files(html):
+    """Catches MathJax loaded from a CDN (no equations offline) or a script the build left out."""
+    pages = sorted(html.rglob("*.html"))
+    with_maths = [p for p in pages if 'class="math' in p.read_text()]
+    assert with_maths, "no page of the book has maths: the check below would prove nothing"
+    for page in pages:
+        text = page.read_text()
+        sources = MATHJAX_SCRIPT.findall(text)
+        name = page.relative_to(html)
+        if page in with_maths:
+            assert sources, f"{name} has maths but loads no MathJax"
+        for src in sources:
+            assert "//" not in src, (
+                f"{name} loads MathJax from {src}: serve it from the book "
+                "(sphinx-mathjax-offline in _config.yml's sphinx.extra_extensions)"
+            )
+            assert (page.parent / src.split("?")[0]).is_file(), (
+                f"{name} loads {src}, which the build did not copy into _build/html"
+            )

@@ -168,6 +168,11 @@ def test_every_exercise_offers_one_or_two_collapsed_hints_before_its_solution(
         assert statement.count("<details") == len(hints) and "<details open" not in statement, (
             f"{path.name}, {grade_id}: every <details> block must be a well-formed, closed hint"
         )
+        titles = re.findall(r"<summary>(.*?)</summary>", statement)
+        assert not any("$" in t or "`" in t for t in titles), (
+            f"{path.name}, {grade_id}: a hint's title is HTML, where Markdown and maths do not "
+            f"render: write it in plain words (σ, not $\\sigma$); got {titles}"
+        )
 
 
 def effect_assertions(tree: ast.AST) -> list[tuple[ast.Assert, list[str] | None]]:
