@@ -94,5 +94,6 @@ def explore(fn: Callable[..., Any], *, run_label: str = "Run", **sliders: Any) -
 
         display(controls)
     shown = ", ".join(f"{k}={v!r}" for k, v in defaults.items())
-    print(f"Default run ({shown}). Change the controls and press {run_label!r} to try others.")
+    print(f"Default run ({shown}).")  # two lines: narrow enough for the book's column
+    print(f"Change the controls and press {run_label!r} to try others.")
     fn(**defaults)
