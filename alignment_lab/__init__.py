@@ -6,13 +6,14 @@ chapter notebook. One module per job:
 - :mod:`alignment_lab.seeding` -- ``seed_everything``, single-threaded torch;
 - :mod:`alignment_lab.data` -- small datasets split, standardized and ready as tensors;
 - :mod:`alignment_lab.training` -- ``make_mlp`` and a training loop that records a history;
-- :mod:`alignment_lab.metrics` -- predictions, accuracy, parameter snapshots;
+- :mod:`alignment_lab.metrics` -- predictions, accuracy (also with a feature shuffled), snapshots;
 - :mod:`alignment_lab.plotting` -- curves over epochs with several seeds;
 - :mod:`alignment_lab.regions` -- decision regions of 2-D classifiers, their input-space margin;
-- :mod:`alignment_lab.features` -- redundant features of chosen strength; which one a model uses;
-- :mod:`alignment_lab.assistance` -- an assistance game: a human with a hidden goal, a robot;
+- :mod:`alignment_lab.reporting` -- ``show_table``: results as HTML tables, text in a terminal;
 - :mod:`alignment_lab.widgets` -- ``explore``: sliders with a Run button that also run headless;
-- :mod:`alignment_lab.effects` -- ``involving``: the effect check names the exercises it rests on.
+- :mod:`alignment_lab.effects` -- ``involving``: the effect check names the exercises it rests on;
+- :mod:`alignment_lab.worlds` -- the worlds chapters build on (games, datasets, toy problems),
+  one module per world.
 
 Importing the package sets torch to one thread
 (see :func:`alignment_lab.seeding.use_single_thread`).
@@ -22,16 +23,16 @@ from alignment_lab.seeding import use_single_thread as _use_single_thread
 
 __version__ = "0.1.0"
 __all__ = [
-    "assistance",
     "data",
     "effects",
-    "features",
     "metrics",
     "plotting",
     "regions",
+    "reporting",
     "seeding",
     "training",
     "widgets",
+    "worlds",
 ]
 
 _use_single_thread()

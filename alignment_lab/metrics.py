@@ -1,4 +1,5 @@
-"""Predictions, accuracy and parameter snapshots: the measurements most experiments share."""
+"""Predictions, accuracy (also with one feature shuffled) and parameter snapshots: the
+measurements most experiments share."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from torch import Tensor, nn
 __all__ = [
     "predict",
     "accuracy",
+    "accuracy_with_feature_shuffled",
     "accuracy_metric",
     "snapshot_parameters",
     "flatten_parameters",
@@ -104,3 +106,43 @@ def flatten_parameters(params: nn.Module | Iterable[Tensor]) -> Tensor:
     if not tensors:
         raise ValueError("params is empty: pass a model with parameters or a list of tensors.")
     return torch.cat([t.detach().reshape(-1) for t in tensors])
+
+
+def accuracy_with_feature_shuffled(
+    model: nn.Module,
+    X: Tensor,
+    y: Tensor,
+    feature: int,
+    *,
+    seed: int = 0,
+) -> float:
+    """Accuracy once column ``feature`` of ``X`` is shuffled across examples.
+
+    Shuffling keeps the feature's distribution but cuts its link to the label, so this is the
+    accuracy the model would have if that feature stopped carrying information: near chance
+    if the model relies on it alone, unchanged if it ignores it (permutation importance,
+    Breiman 2001).
+
+    Args:
+        model: classifier mapping ``Tensor[n, d]`` to logits ``Tensor[n, K]``.
+        X: ``Tensor[n, d]`` inputs; not modified.
+        y: ``Tensor[n]`` integer labels.
+        feature: column to shuffle, ``0 <= feature < d``.
+        seed: the permutation depends only on it.
+
+    Returns:
+        A float in ``[0, 1]``.
+
+    Raises:
+        ValueError: if ``X`` is not two-dimensional or ``feature`` is not one of its columns.
+    """
+    if X.ndim != 2:
+        raise ValueError(f"X must have shape [n, d], got {tuple(X.shape)}.")
+    if isinstance(feature, bool) or not isinstance(feature, int) or not 0 <= feature < X.shape[1]:
+        raise ValueError(
+            f"feature must be a column index in [0, {X.shape[1] - 1}], got {feature!r}."
+        )
+    generator = torch.Generator().manual_seed(seed)
+    shuffled = X.clone()
+    shuffled[:, feature] = X[torch.randperm(X.shape[0], generator=generator), feature]
+    return accuracy(model, shuffled, y)

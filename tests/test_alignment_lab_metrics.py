@@ -1,4 +1,5 @@
-"""Specification of alignment_lab.metrics: predictions, accuracy, parameter snapshots."""
+"""Specification of alignment_lab.metrics: predictions, accuracy (also with one feature
+shuffled), parameter snapshots."""
 
 import pytest
 import torch
@@ -7,10 +8,12 @@ from torch import nn
 from alignment_lab.metrics import (
     accuracy,
     accuracy_metric,
+    accuracy_with_feature_shuffled,
     flatten_parameters,
     predict,
     snapshot_parameters,
 )
+from alignment_lab.worlds.redundant_features import redundant_features
 
 
 def identity_classifier() -> nn.Linear:
@@ -69,3 +72,39 @@ def test_flatten_parameters_concatenates_every_tensor_in_order():
     assert flatten_parameters(model).shape == (3 * 2 + 2,)
     with pytest.raises(ValueError, match="params is empty"):
         flatten_parameters([])
+
+
+def reads_feature(feature: int) -> nn.Linear:
+    """Predicts class 1 exactly where the given input feature is positive."""
+    model = nn.Linear(2, 2, bias=False)
+    with torch.no_grad():
+        model.weight.zero_()
+        model.weight[1, feature] = 1.0
+    return model
+
+
+def test_shuffling_an_ignored_feature_leaves_accuracy_unchanged():
+    X, y = redundant_features(400, seed=0)
+    assert accuracy_with_feature_shuffled(reads_feature(0), X, y, feature=1) == 1.0
+
+
+def test_shuffling_the_only_feature_used_drops_accuracy_to_chance():
+    X, y = redundant_features(4000, seed=0)
+    shuffled = accuracy_with_feature_shuffled(reads_feature(0), X, y, feature=0, seed=5)
+    assert 0.45 < shuffled < 0.55, shuffled
+
+
+def test_shuffling_does_not_modify_the_inputs_and_depends_only_on_the_seed():
+    X, y = redundant_features(300, seed=0)
+    before = X.clone()
+    model = reads_feature(0)
+    first = accuracy_with_feature_shuffled(model, X, y, 0, seed=9)
+    assert torch.equal(X, before)
+    assert first == accuracy_with_feature_shuffled(model, X, y, 0, seed=9)
+
+
+@pytest.mark.parametrize("feature", [-1, 2, 1.0, True])
+def test_shuffling_rejects_a_feature_that_is_not_a_column(feature):
+    X, y = redundant_features(10)
+    with pytest.raises(ValueError, match="feature must be a column index"):
+        accuracy_with_feature_shuffled(reads_feature(0), X, y, feature)

@@ -1,4 +1,4 @@
-"""Specification of alignment_lab.assistance: the assistance game and the true human in it."""
+"""Specification of alignment_lab.worlds.assistance_game: the game and the true human in it."""
 
 import math
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from alignment_lab.assistance import (
+from alignment_lab.worlds.assistance_game import (
     AssistanceGame,
     Human,
     allow_probability,

@@ -1,0 +1,10 @@
+"""The worlds chapters build on: games, datasets and toy problems, one module per world, named
+for what it is. A chapter's notebook keeps only the idea being taught; the world it is taught in
+lives here, with its own unit tests.
+
+- :mod:`alignment_lab.worlds.assistance_game` -- a human with a hidden goal chooses from menus,
+  a robot watches (CIRL and the off-switch);
+- :mod:`alignment_lab.worlds.redundant_features` -- binary labels that every feature predicts,
+  each with a strength of its own (gradient starvation);
+- :mod:`alignment_lab.worlds.two_moons` -- two interleaving half circles (gradient starvation).
+"""
