@@ -8,16 +8,42 @@ import sys
 import warnings
 from pathlib import Path
 
-# Torch in graded kernels: one thread. Two contend badly on small machines (30-100x slower).
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-# nbgrader's gradebook warns about its own session bookkeeping: noise, not news for a learner.
-warnings.filterwarnings("ignore", module="nbgrader.api")
+from .check import check_notebook, format_report, model_answers
+from .course import Course, NotAChapterNotebook
+from .defaults import MEMORY_GB, NOTEBOOK_SECONDS
+from .release import release
+from .sandbox import SandboxUnavailable
+from .workspace import NbgraderFailed
 
-from .check import check_notebook, format_report, model_answers  # noqa: E402
-from .course import Course, NotAChapterNotebook  # noqa: E402
-from .release import release  # noqa: E402
-from .sandbox import SandboxUnavailable  # noqa: E402
-from .workspace import NbgraderFailed  # noqa: E402
+
+def _at_least(minimum: float, kind: type = float, unit: str = ""):
+    """An argparse ``type``: a number of ``kind`` no smaller than ``minimum``."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum:g}{unit}, got {text}")
+        return value
+
+    return parse
+
+
+def _gradebook_url(text: str) -> str:
+    """An argparse ``type``: a SQLAlchemy database URL."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(text)
+    except ArgumentError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a database URL; give one such as sqlite:////path/to/gradebook.db "
+            "or postgresql://user@host/gradebook"
+        ) from None
+    return text
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,7 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     chk.add_argument("notebook", type=Path, help="e.g. exercises/memorization/memorization.ipynb")
     chk.add_argument("--show-answers", action="store_true", help="print the model answers")
-    chk.add_argument("--timeout", type=int, default=None, help="per-cell limit in seconds")
+    chk.add_argument(
+        "--timeout",
+        type=_at_least(1, int, " s"),
+        default=None,
+        help="limit per cell in seconds (default: the course's Execute.timeout)",
+    )
     chk.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     grd = commands.add_parser(
@@ -45,11 +76,25 @@ def _parser() -> argparse.ArgumentParser:
     grd.add_argument(
         "submissions", type=Path, help="nbgrader's submitted/ folder, or a folder or zip by student"
     )
-    grd.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="local processes")
+    grd.add_argument(
+        "--jobs", type=_at_least(1, int), default=os.cpu_count() or 1, help="local processes"
+    )
     grd.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
-    grd.add_argument("--db", help="gradebook URL (default: sqlite:///<course>/gradebook.db)")
-    grd.add_argument("--notebook-timeout", type=float, default=600, help="seconds per notebook")
-    grd.add_argument("--memory-gb", type=float, default=4.0, help="memory cap per notebook")
+    grd.add_argument(
+        "--db", type=_gradebook_url, help="gradebook URL (default: sqlite:///<course>/gradebook.db)"
+    )
+    grd.add_argument(
+        "--notebook-timeout",
+        type=_at_least(1, float, " s"),
+        default=NOTEBOOK_SECONDS,
+        help=f"seconds per notebook (default {NOTEBOOK_SECONDS:g})",
+    )
+    grd.add_argument(
+        "--memory-gb",
+        type=_at_least(0.25, float, " GB"),
+        default=MEMORY_GB,
+        help=f"memory cap per process of a notebook, in GB (default {MEMORY_GB:g})",
+    )
     grd.add_argument("--no-isolation", action="store_true", help="run student code unsandboxed")
     grd.add_argument("--force", action="store_true", help="re-grade unchanged submissions too")
     grd.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -57,6 +102,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; return its exit status (0 done, 1 points missing or not all graded,
+    2 bad input: the message, on stderr, starts with ``error:`` and says what to change)."""
+    # Torch in graded kernels: one thread. Two contend badly on small machines (30-100x slower).
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # nbgrader's gradebook warns about its own session bookkeeping: noise, not news for a learner.
+    warnings.filterwarnings("ignore", module="nbgrader.api")
     args = _parser().parse_args(argv)
     try:
         course = Course(args.course.resolve()) if args.course else Course.default()
@@ -75,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except NbgraderFailed as exc:
-        print(f"error: grading could not finish.\n{exc}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     answers = model_answers(course, report.slug) if args.show_answers else None
     print(f"Chapter '{report.slug}': {args.notebook}\n")

@@ -10,22 +10,36 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .course import Course
-from .grade import GRADED, grade_chapter
+from .defaults import SCHEDULER_CONNECT_SECONDS
+from .execution import worker_started
+from .grade import grade_chapter
+from .outcomes import GRADED
 from .sandbox import Limits
 from .submissions import collect
 
 
 @contextmanager
 def executor_for(jobs: int, scheduler: str | None) -> Iterator[Executor]:
-    """Local processes, or the workers of a running Dask cluster (same interface)."""
+    """Local processes, or the workers of a running Dask cluster (same interface).
+
+    Raises:
+        ValueError: for fewer than one job, or a scheduler that cannot be reached (the message
+            says what to check).
+    """
     if scheduler is None:
         if jobs < 1:
             raise ValueError(f"--jobs must be at least 1, got {jobs}.")
-        pool = ProcessPoolExecutor(max_workers=jobs)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_started)
         try:
             yield pool
-        except BaseException:  # interrupted: do not wait for queued work
+        except BaseException:  # interrupted: stop the notebooks running now and those queued
+            # The executor cannot stop a running call: its workers are terminated, and each
+            # kills its notebook first (execution.worker_started). Taken before shutdown,
+            # which forgets them.
+            workers = list((getattr(pool, "_processes", None) or {}).values())
             pool.shutdown(wait=False, cancel_futures=True)
+            for worker in workers:
+                worker.terminate()
             raise
         pool.shutdown()
         return
@@ -35,11 +49,20 @@ def executor_for(jobs: int, scheduler: str | None) -> Iterator[Executor]:
         raise ValueError(
             "--scheduler needs Dask's `distributed` package: pip install -r requirements.txt"
         ) from err
-    with Client(scheduler, timeout="30s") as client:
+    try:
+        client = Client(scheduler, timeout=f"{SCHEDULER_CONNECT_SECONDS}s")
+    except (OSError, TimeoutError, ValueError, TypeError) as err:
+        raise ValueError(
+            f"cannot reach the Dask scheduler at {scheduler!r} ({type(err).__name__}: {err}). "
+            "Check that `dask scheduler` runs there and that the address is right, e.g. "
+            "tcp://10.0.0.5:8786; or leave out --scheduler to grade on this machine."
+        ) from err
+    with client:
         yield client.get_executor(pure=False)
 
 
 def grade_command(course: Course, args: argparse.Namespace) -> int:
+    course.require_chapter(args.slug)
     with tempfile.TemporaryDirectory(prefix="submissions-") as unpacked:
         found = collect(args.submissions, args.slug, extract_to=Path(unpacked))
         for problem in found.problems:
@@ -64,7 +87,8 @@ def grade_command(course: Course, args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print(
                 "\ninterrupted: every notebook scored so far is in the gradebook and in "
-                f"grading/{args.slug}/outcomes.json; run the same command again to grade the rest."
+                f"grading/{args.slug}/outcomes.json, with its feedback; run the same command "
+                "again to grade the rest."
             )
             return 130
     width = max([len(s) for s in outcomes] + [7])

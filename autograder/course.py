@@ -55,6 +55,19 @@ class Course:
             if d.is_dir() and (d / f"{d.name}.ipynb").is_file()
         )
 
+    def require_chapter(self, slug: str) -> str:
+        """``slug``, if it names one of the course's chapters.
+
+        Raises ``ValueError`` listing the chapters when it does not.
+        """
+        if slug not in self.slugs():
+            known = ", ".join(self.slugs()) or "none yet"
+            raise ValueError(
+                f"no chapter {slug!r} under {self.solutions_dir}; give one of its chapters "
+                f"({known})."
+            )
+        return slug
+
     def source_notebook(self, slug: str) -> Path:
         return self.solutions_dir / slug / f"{slug}.ipynb"
 

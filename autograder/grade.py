@@ -8,401 +8,112 @@ out of it and done elsewhere. Three phases per chapter:
    cells restored from the source, outputs cleared. Each goes to phase 2 at once, so workers
    start while the rest are still being sanitized.
 2. *execute* (on any ``concurrent.futures`` executor: local processes or a Dask cluster): each
-   sanitized notebook runs in its own sandbox (:mod:`autograder.sandbox`), holding only its own
-   files, with nbgrader's own ``Execute`` preprocessor.
-3. *score* (here, one student at a time): ``nbgrader autograde`` again, with the execution step
-   replaced by copying in the outputs of phase 2 (:class:`InjectExecuted`). Scores, late
-   penalties and the autograded notebook are nbgrader's own, so formgrader, manual grading,
-   feedback and export work unchanged. The student's feedback is written right after.
+   sanitized notebook runs in its own sandbox, holding only its own files, with nbgrader's own
+   ``Execute`` preprocessor (:mod:`autograder.execution`).
+3. *score* (here, one student at a time, as executions come back): ``nbgrader autograde`` again,
+   with nbgrader's execution step replaced by copying in the outputs of phase 2
+   (:mod:`autograder.inject_executed`). Scores, late penalties and the autograded notebook are
+   nbgrader's own, so formgrader, manual grading, feedback and export work unchanged. Each
+   student's feedback is then rendered by nbgrader in a process of its own
+   (:mod:`autograder.feedback`) while the next one is scored; grading ends when every feedback
+   is written.
 
-Every submission ends with an :class:`Outcome` (graded, or why not), saved next to the
-executed notebooks so that a re-run skips what is already done.
+Every submission ends with an :class:`~autograder.outcomes.Outcome` (graded, or why not), saved
+as soon as it is known, so that a re-run (or one after Ctrl-C) skips what is already done.
 """
 
 from __future__ import annotations
 
-import csv
-import functools
 import hashlib
-import json
-import logging
-import os
-import re
 import shutil
-import sys
-import tempfile
-import time
 import warnings
 from collections.abc import Iterable
-from concurrent.futures import Executor, as_completed
-from dataclasses import asdict, dataclass
+from concurrent.futures import Executor, Future, as_completed
+from dataclasses import replace
 from pathlib import Path
 
-import nbformat
-from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.apps import NbGraderAPI
-from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import (
-    AssignLatePenalties,
-    CheckCellMetadata,
-    IgnorePattern,
-    LimitOutput,
-    NbGraderPreprocessor,
-    SaveAutoGrades,
-)
 from sqlalchemy.exc import SAWarning
 from tqdm.auto import tqdm
-from traitlets import Integer, Unicode
+from traitlets.config import Config
 
-from . import workspace as _workspace  # noqa: F401  (puts this venv's bin on PATH for alembic)
-from .check import experiment_problem
 from .course import Course
-from .run_notebook import EXIT_KERNEL, EXIT_UNREADABLE
-from .sandbox import (
-    Limits,
-    SandboxUnavailable,
-    isolation_problem,
-    run_isolated,
-    run_unisolated,
-)
+from .defaults import cell_timeout
+from .execution import ExecutionJob, execute_job
+from .feedback import FeedbackRenderer, stale_feedback
+from .gradebook import course_api, create_gradebook, without_password
+from .inject_executed import scoring_steps
+from .outcomes import Outcome, rejection, with_effect_check
+from .records import holds_submission, load_outcomes, save_outcomes, write_grades_csv
+from .sandbox import Limits, SandboxUnavailable, isolation_problem
 from .submissions import Problem, Submission
+from .workspace import NbgraderFailed, telling_line
 
-__all__ = ["ExecutionJob", "InjectExecuted", "Outcome", "execute_job", "grade_chapter"]
-
-GRADED = "graded"
-# Outcomes whose notebook ran and was scored, with a warning: a re-run skips them like GRADED.
-SCORED_WITH_A_FLAG = ("memory", "tampered", "cell timeout")
+__all__ = ["grade_chapter"]
 
 
-class InjectExecuted(NbGraderPreprocessor):
-    """nbgrader's execution step, replaced: copy in the outputs of a notebook executed elsewhere.
+class _Phases:
+    """nbgrader's API on the course and one gradebook, configured for phase 1 and for phase 3."""
 
-    Refuses (raises) if the executed notebook's cells are not the sanitized notebook's cells,
-    so outputs can never be attached to other code.
-    """
+    def __init__(self, course: Course, db_url: str, executed_dir: Path):
+        self.course, self.db_url, self.executed_dir = course, db_url, executed_dir
+        self._sanitizer = self._api([])
+        self._scorer = self._api(scoring_steps())
 
-    executed_dir = Unicode("", help="folder holding <student>/<notebook>.ipynb").tag(config=True)
-    max_output_chars = Integer(
-        100_000, help="longer text outputs are cut; nbgrader's LimitOutput only counts lines"
-    ).tag(config=True)
+    def _api(self, autograde_steps: list) -> NbGraderAPI:
+        overrides = Config()
+        overrides.Autograde.autograde_preprocessors = autograde_steps
+        overrides.Autograde.create_student = True
+        overrides.InjectExecuted.executed_dir = str(self.executed_dir)
+        return course_api(self.course, self.db_url, overrides)
 
-    def _cut(self, output):
-        for key, value in [("text", output.get("text"))] + list(output.get("data", {}).items()):
-            if isinstance(value, str) and len(value) > self.max_output_chars:
-                kept = value[: self.max_output_chars]
-                marker = f"\n[... {len(value) - len(kept):,} more characters cut by the grader]"
-                if key == "text":
-                    output["text"] = kept + marker
-                else:
-                    output["data"][key] = kept + marker
-        return output
+    def ensure_released(self, slug: str) -> None:
+        """Make sure the gradebook knows the chapter (nbgrader's ``generate_assignment``).
 
-    def preprocess(self, nb, resources):
-        info = resources["nbgrader"]
-        path = Path(self.executed_dir) / info["student"] / f"{info['notebook']}.ipynb"
-        executed = nbformat.read(path, as_version=nbformat.NO_CONVERT)
-        if [c.source for c in executed.cells] != [c.source for c in nb.cells]:
-            raise ValueError(f"{path} was not executed from this sanitized notebook")
-        for cell, ran in zip(nb.cells, executed.cells, strict=True):
-            if cell.cell_type == "code":
-                cell.outputs = [self._cut(output) for output in ran.outputs]
-                cell.execution_count = ran.execution_count
-        return nb, resources
+        Raises:
+            NbgraderFailed: when nbgrader cannot release the chapter's source.
+        """
+        from nbgrader.api import Gradebook, MissingEntry
 
+        with Gradebook(self.db_url, self._sanitizer.coursedir.course_id) as gb:
+            try:
+                gb.find_assignment(slug)
+                return
+            except MissingEntry:
+                pass
+        result = self._sanitizer.generate_assignment(slug, force=True)
+        if not result["success"]:
+            log = f"{result.get('log') or ''}\n{result.get('error') or ''}"
+            raise NbgraderFailed(
+                f"nbgrader could not release chapter {slug!r} into the gradebook, which grading "
+                f"needs: {telling_line(log) or 'no reason in its log'}. Fix "
+                f"{self.course.source_notebook(slug)} (`nbgrader generate_assignment {slug} "
+                "--force`, run from the course folder, shows nbgrader's whole log), then grade "
+                "again."
+            )
 
-@dataclass(frozen=True)
-class ExecutionJob:
-    """One sanitized notebook to execute, with everything a remote worker needs."""
+    def sanitize(self, slug: str, student: str) -> dict:
+        """Phase 1: nbgrader's autograde of ``submitted/<student>/<slug>/``, executing nothing.
+        Returns nbgrader's result (``success``, ``log``, ``error``)."""
+        return self._autograde(self._sanitizer, slug, student)
 
-    student: str
-    notebook_name: str
-    notebook_json: str
-    cell_timeout: int
-    limits: Limits
-    isolate: bool = True
+    def score(self, slug: str, student: str, executed: str) -> dict:
+        """Phase 3: nbgrader's autograde with the outputs of ``executed`` (the executed
+        notebook's JSON) copied in. Returns nbgrader's result."""
+        folder = self.executed_dir / student
+        folder.mkdir(exist_ok=True)
+        (folder / f"{slug}.ipynb").write_text(executed)
+        return self._autograde(self._scorer, slug, student)
 
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one submission.
-
-    Attributes:
-        student: the student id.
-        status: ``"graded"``; ``"memory"``, ``"tampered"`` or ``"cell timeout"`` when scored
-            with a warning (see :func:`_flagged_outputs`); or why it was not scored:
-            ``"rejected"``, ``"unreadable"``, ``"timeout"`` (the whole notebook), ``"kernel
-            died"``, ``"error"``, or a collection problem such as ``"renamed"`` or
-            ``"duplicate"``.
-        reason: a sentence for the instructor.
-        submission_sha256: hash of the submitted notebook, to re-grade only what changed.
-        seconds: wall time spent executing.
-        gradebook: the gradebook it was scored into (its URL without a password), so that a
-            re-run into another gradebook grades it again.
-    """
-
-    student: str
-    status: str
-    reason: str
-    submission_sha256: str = ""
-    seconds: float = 0.0
-    gradebook: str = ""
-
-    @property
-    def scored(self) -> bool:
-        return self.status == GRADED or self.status in SCORED_WITH_A_FLAG
-
-
-def _execute_status(result, seconds: float, limits: Limits) -> tuple[str, str]:
-    if result.timed_out:
-        return "timeout", f"stopped after the {limits.wall_seconds:.0f} s limit per notebook"
-    if "MemoryError" in result.stderr or result.killed_by == "SIGKILL":
-        return "memory", f"ran out of memory (cap {limits.memory_text})"
-    if result.returncode == EXIT_UNREADABLE:
-        return "unreadable", result.stderr.strip().splitlines()[-1]
-    if result.returncode == EXIT_KERNEL:
-        last = result.stderr.strip().splitlines()[-1]
-        return ("timeout" if "CellTimeoutError" in last else "kernel died"), last
-    if result.returncode != 0:
-        tail = result.stderr.strip().splitlines()[-1:] or ["no message"]
-        return "error", f"execution failed (exit {result.returncode}): {tail[0]}"
-    return GRADED, f"executed in {seconds:.1f} s"
-
-
-def execute_job(job: ExecutionJob) -> tuple[Outcome, str | None]:
-    """Execute one sanitized notebook; return its outcome and the executed notebook's JSON.
-
-    Runs on a worker (a local process or a Dask worker): it needs this package and the course's
-    Python environment, nothing else. The notebook runs in a fresh folder holding only itself.
-    """
-    with tempfile.TemporaryDirectory(prefix=f"grade-{job.student}-") as tmp:
-        folder = Path(tmp)
-        source = folder / f"{job.notebook_name}.ipynb"
-        source.write_text(job.notebook_json)
-        _seed_font_cache(folder)
-        argv = [
-            sys.executable,
-            "-m",
-            "autograder.run_notebook",
-            source.name,
-            "executed.ipynb",
-            "--timeout",
-            str(job.cell_timeout),
-        ]
-        start = time.perf_counter()
-        run = run_isolated if job.isolate else run_unisolated  # the latter: --no-isolation
-        result = run(argv, folder, job.limits)
-        seconds = time.perf_counter() - start
-        status, reason = _execute_status(result, seconds, job.limits)
-        executed = folder / "executed.ipynb"
-        text = executed.read_text() if executed.is_file() else None
-    if status == GRADED and text is not None:
-        status, reason = _flagged_outputs(text, job.limits, job.cell_timeout) or (status, reason)
-    return Outcome(job.student, status, reason, seconds=seconds), text
-
-
-@functools.cache
-def _font_cache_files() -> tuple[Path, ...]:
-    """matplotlib's font list on this worker, found without importing matplotlib when it exists
-    (where matplotlib keeps it on Linux); built once by importing it when it does not."""
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    folder = Path(os.environ.get("MPLCONFIGDIR") or Path(cache) / "matplotlib")
-    if not (files := tuple(folder.glob("fontlist-*.json"))):
-        import matplotlib
-        from matplotlib import font_manager  # noqa: F401  (builds the font list)
-
-        files = tuple(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
-    return files
-
-
-def _seed_font_cache(home: Path) -> None:
-    """Give the sandbox's fresh ``$HOME`` matplotlib's font list, which it would otherwise spend
-    about 3 s rebuilding for every notebook that plots."""
-    target = home / ".cache" / "matplotlib"
-    target.mkdir(parents=True)
-    for path in _font_cache_files():
-        shutil.copyfile(path, target / path.name)
-
-
-# nbgrader's errors for damaged notebooks, in words an instructor can pass on to the student.
-_KNOWN_DAMAGE = {
-    "NotJSONError": "the file is not a notebook (malformed JSON); ask for a fresh copy",
-    "UnicodeDecodeError": (
-        "the file is not a notebook: it is not even text (a damaged download or another kind "
-        "of file); ask the student for their .ipynb file again"
-    ),
-    "KeyError: 'grade_id'": (
-        "a graded cell was duplicated or its metadata edited; the answers must stay in the "
-        "original cells"
-    ),
-}
-
-
-def _rejection(log: str) -> str:
-    """The most telling line of nbgrader's log about a submission it could not sanitize."""
-    for marker, meaning in _KNOWN_DAMAGE.items():
-        if marker in log:
-            return f"nbgrader rejected the notebook: {meaning}"
-    lines = [line.strip() for line in log.splitlines() if line.strip()]
-    errors = [line for line in lines if re.match(r"[\w.]*(Error|Exception): ", line)]
-    errors = [line for line in errors if "Please see the" not in line]
-    if errors:
-        return f"nbgrader rejected the notebook: {errors[-1][:300]}"
-    for line in reversed(lines):
-        if "Error" in line and "Please see the" not in line:
-            return f"nbgrader rejected the notebook: {line[:300]}"
-    return "nbgrader rejected the notebook (no reason in its log)"
-
-
-# What nbgrader's Execute writes as the traceback of an error the notebook kept from view.
-_HIDDEN_TRACEBACK = ["ERROR: An error occurred while showtraceback was disabled"]
-
-
-def _cell_name(nb: nbformat.NotebookNode, index: int) -> str:
-    """How an instructor finds cell ``index``: its grade id, or its place after the last one."""
-    grade_id = nb.cells[index].get("metadata", {}).get("nbgrader", {}).get("grade_id")
-    if grade_id:
-        return f"cell {grade_id!r} (cell {index})"
-    before = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells[:index]]
-    before = [g for g in before if g]
-    return f"cell {index}" + (f" (after {before[-1]!r})" if before else "")
-
-
-def _flagged_outputs(
-    notebook_json: str, limits: Limits, cell_timeout: int
-) -> tuple[str, str] | None:
-    """A notebook that ran but whose outputs show trouble: ``(status, reason)``, or None.
-
-    A cell that ran out of memory (``"memory"``); one interrupted at the per-cell time limit
-    (``"cell timeout"``); or one whose error code in the notebook kept from being shown
-    (``"tampered"``): nbgrader's ``Execute`` then adds the error from the kernel's reply, with
-    a traceback of its own. Each is still scored as it ran: the failing cell fails its test.
-    """
-    nb = nbformat.reads(notebook_json, as_version=nbformat.NO_CONVERT)
-    for index, cell in enumerate(nb.cells):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") != "error":
-                continue
-            if output.get("ename") == "CellTimeoutError":
-                return "cell timeout", (
-                    f"{_cell_name(nb, index)} ran past the {cell_timeout} s limit per cell and "
-                    "was interrupted; graded as it ran (its tests fail)"
-                )
-            if output.get("ename") == "MemoryError":
-                cap = limits.memory_text
-                return "memory", (
-                    f"{_cell_name(nb, index)} ran out of memory (cap {cap}); graded as it ran"
-                )
-            if output.get("traceback") == _HIDDEN_TRACEBACK:
-                return "tampered", (
-                    f"{_cell_name(nb, index)} failed but code in the notebook hid the error "
-                    "(e.g. by replacing IPython's traceback display); scored as failed, worth a "
-                    "look"
-                )
-    return None
+    @staticmethod
+    def _autograde(api: NbGraderAPI, slug: str, student: str) -> dict:
+        with warnings.catch_warnings():  # the gradebook's session bookkeeping: noise
+            warnings.simplefilter("ignore", SAWarning)
+            return api.autograde(slug, student, force=True, create=True)
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-class _Gradebook:
-    """nbgrader's API on the course folder, with the three configurations the phases need."""
-
-    def __init__(self, course: Course, db_url: str | None, executed_dir: Path):
-        self.course = course
-        self.db_url = db_url or f"sqlite:///{course.root / 'gradebook.db'}"
-        self.executed_dir = executed_dir
-
-    def api(self, autograde_preprocessors: list) -> NbGraderAPI:
-        config = self.course.nbgrader_config()
-        config.CourseDirectory.root = str(self.course.root)
-        config.CourseDirectory.db_url = self.db_url
-        config.Autograde.autograde_preprocessors = autograde_preprocessors
-        config.InjectExecuted.executed_dir = str(self.executed_dir)
-        config.Autograde.create_student = True
-        coursedir = CourseDirectory(config=config)
-        api = NbGraderAPI(coursedir=coursedir, config=config)
-        api.log.setLevel(logging.ERROR)
-        return api
-
-    def sanitizer(self) -> NbGraderAPI:
-        return self.api([])
-
-    def scorer(self) -> NbGraderAPI:
-        return self.api(
-            [
-                InjectExecuted,
-                IgnorePattern,
-                ClearMetadataPreprocessor,
-                LimitOutput,
-                SaveAutoGrades,
-                AssignLatePenalties,
-                CheckCellMetadata,
-            ]
-        )
-
-
-def _without_password(db_url: str) -> str:
-    """The gradebook's URL as it may be written to disk: ``postgresql://ta:***@host/db``."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", db_url)
-
-
-def _already_in(gradebook: _Gradebook, slug: str, done: Outcome | None, digest: str) -> bool:
-    """Whether this very submission was scored into this very gradebook, which still holds it.
-
-    The outcome file alone cannot say: an instructor may grade the same batch into a second
-    gradebook (moving from SQLite to PostgreSQL), or start a fresh one.
-    """
-    if done is None or not done.scored or done.submission_sha256 != digest:
-        return False
-    if done.gradebook != _without_password(gradebook.db_url):
-        return False
-    from nbgrader.api import Gradebook, MissingEntry
-
-    with Gradebook(gradebook.db_url) as gb:
-        try:
-            gb.find_submission(slug, done.student)
-        except MissingEntry:
-            return False
-    return True
-
-
-def _ensure_released(api: NbGraderAPI, slug: str) -> None:
-    """Make sure the gradebook knows the chapter (nbgrader's generate_assignment)."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
-        try:
-            gb.find_assignment(slug)
-            return
-        except MissingEntry:
-            pass
-    result = api.generate_assignment(slug, force=True)
-    if not result["success"]:
-        raise RuntimeError(f"nbgrader generate_assignment {slug} failed:\n{result['log']}")
-
-
-def _autograde(api: NbGraderAPI, slug: str, student: str) -> dict:
-    """nbgrader's autograde for one student, without its gradebook's session-bookkeeping noise."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SAWarning)
-        return api.autograde(slug, student, force=True, create=True)
-
-
-def _load_outcomes(path: Path) -> dict[str, Outcome]:
-    if not path.is_file():
-        return {}
-    return {row["student"]: Outcome(**row) for row in json.loads(path.read_text())}
-
-
-def _save_outcomes(path: Path, outcomes: dict[str, Outcome]) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(
-        json.dumps(
-            [asdict(o) for o in sorted(outcomes.values(), key=lambda o: o.student)], indent=1
-        )
-    )
-    tmp.replace(path)  # atomic: an interrupt never leaves half a file
 
 
 def grade_chapter(
@@ -430,139 +141,150 @@ def grade_chapter(
             be a student's (a renamed notebook, two notebooks) become that student's outcome,
             unless the student already has a graded one.
         db_url: the gradebook (SQLAlchemy URL); default ``sqlite:///<root>/gradebook.db``.
-        limits: per-notebook wall-clock and memory limits; the per-cell timeout is the course's
-            ``Execute.timeout``.
+        limits: per-notebook wall-clock and memory limits (default :class:`Limits`); the limit
+            per cell is the course's ``Execute.timeout``.
         isolate: run student code in the sandbox; False only when the instructor accepts running
             it unisolated.
         force: re-grade submissions already graded from the same file.
         progress: show a progress bar with ETA.
 
     Raises:
+        ValueError: if ``slug`` is not one of the course's chapters.
         SandboxUnavailable: if ``isolate`` and the sandbox cannot run here.
+        GradebookUnavailable: if the gradebook cannot be opened.
+        NbgraderFailed: if nbgrader cannot release the chapter into the gradebook.
     """
+    course.require_chapter(slug)
     if isolate and (problem := isolation_problem()):
         raise SandboxUnavailable(
             f"{problem}\nRefusing to run student code unisolated; pass --no-isolation to accept it."
         )
     limits = limits or Limits()
+    db_url = db_url or f"sqlite:///{course.root / 'gradebook.db'}"
+    config = course.nbgrader_config()
+    create_gradebook(db_url, config.CourseDirectory.get("course_id", ""))
     state = course.root / "grading" / slug
     executed_dir = state / "executed"
     executed_dir.mkdir(parents=True, exist_ok=True)
     outcomes_path = state / "outcomes.json"
-    outcomes = _load_outcomes(outcomes_path)
-    gradebook = _Gradebook(course, db_url, executed_dir)
-    sanitizer = gradebook.sanitizer()
-    _ensure_released(sanitizer, slug)
-    cell_timeout = int(course.nbgrader_config().Execute.get("timeout", 180))
+    outcomes = load_outcomes(outcomes_path)
+    phases = _Phases(course, db_url, executed_dir)
+    phases.ensure_released(slug)
+    timeout = cell_timeout(config)
     for problem in problems:
         done = outcomes.get(problem.student)
         if problem.student is not None and (done is None or not done.scored):
             outcomes[problem.student] = Outcome(problem.student, problem.status, problem.reason)
-    _save_outcomes(outcomes_path, outcomes)
+    save_outcomes(outcomes_path, outcomes)
 
-    # Phase 1, one at a time: into nbgrader's submitted/ layout, then sanitize. Each notebook
-    # goes to the executor at once (phase 2), so workers start while the rest are sanitized.
-    scorer = gradebook.scorer()
-    futures = {}
-    for sub in submissions:
-        digest = _sha256(sub.notebook)
-        done = outcomes.get(sub.student)
-        if not force and _already_in(gradebook, slug, done, digest):
-            continue
-        target = course.root / "submitted" / sub.student / slug / f"{slug}.ipynb"
-        if target.resolve() != sub.notebook.resolve():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(sub.notebook, target)
-        result = _autograde(sanitizer, slug, sub.student)
-        sanitized = course.root / "autograded" / sub.student / slug / f"{slug}.ipynb"
-        if not result["success"] or not sanitized.is_file():
-            log = f"{result.get('log') or ''}\n{result.get('error') or ''}"
-            outcomes[sub.student] = Outcome(sub.student, "rejected", _rejection(log), digest)
-            _save_outcomes(outcomes_path, outcomes)
-            continue
-        job = ExecutionJob(sub.student, slug, sanitized.read_text(), cell_timeout, limits, isolate)
-        futures[executor.submit(execute_job, job)] = (job, digest)
+    with FeedbackRenderer(course, slug, db_url) as feedback:
+        # Phase 1, one at a time: into nbgrader's submitted/ layout, then sanitize. Each notebook
+        # goes to the executor at once (phase 2), so workers start while the rest are sanitized.
+        futures: dict[Future, tuple[ExecutionJob, str]] = {}
+        for sub in submissions:
+            digest = _sha256(sub.notebook)
+            if not force and holds_submission(db_url, slug, outcomes.get(sub.student), digest):
+                continue
+            target = course.root / "submitted" / sub.student / slug / f"{slug}.ipynb"
+            if target.resolve() != sub.notebook.resolve():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(sub.notebook, target)
+            result = phases.sanitize(slug, sub.student)
+            sanitized = course.root / "autograded" / sub.student / slug / f"{slug}.ipynb"
+            if not result["success"] or not sanitized.is_file():
+                log = f"{result.get('log') or ''}\n{result.get('error') or ''}"
+                outcomes[sub.student] = Outcome(sub.student, "rejected", rejection(log), digest)
+                save_outcomes(outcomes_path, outcomes)
+                continue
+            job = ExecutionJob(sub.student, slug, sanitized.read_text(), timeout, limits, isolate)
+            futures[executor.submit(execute_job, job)] = (job, digest)
+            feedback.start()  # warms up while the notebook executes
 
-    # Phase 3, one at a time: score each execution (and write its feedback) as it comes back.
-    bar = tqdm(total=len(futures), desc=f"grading {slug}", unit="notebook", disable=not progress)
-    try:
-        _collect_results(futures, outcomes, outcomes_path, executed_dir, scorer, slug, bar)
-    except KeyboardInterrupt:  # keep what is done; the next run grades the rest
-        for future in futures:
-            future.cancel()
-        _save_outcomes(outcomes_path, outcomes)
-        raise
-    finally:
-        bar.close()
-    _write_grades_csv(state / "grades.csv", outcomes, gradebook.db_url, slug)
+        # Phase 3, one at a time: score each execution as it comes back; its feedback follows.
+        bar = tqdm(
+            total=len(futures), desc=f"grading {slug}", unit="notebook", disable=not progress
+        )
+        try:
+            for future in as_completed(futures):
+                job, digest = futures[future]
+                outcomes[job.student] = _score(future, job, digest, phases, slug, feedback)
+                _note_feedback(outcomes, feedback.finished(), slug)
+                save_outcomes(outcomes_path, outcomes)
+                bar.update()
+        except KeyboardInterrupt:  # keep what is done; the next run grades the rest
+            for future in futures:
+                future.cancel()
+            _note_feedback(outcomes, feedback.close(), slug)
+            save_outcomes(outcomes_path, outcomes)
+            raise
+        finally:
+            bar.close()
+        _render_missing_feedback(course, slug, db_url, outcomes, feedback)
+        _note_feedback(outcomes, feedback.close(), slug)
+    save_outcomes(outcomes_path, outcomes)
+    write_grades_csv(state / "grades.csv", outcomes, db_url, slug)
     return outcomes
 
 
-def _write_grades_csv(path: Path, outcomes: dict[str, Outcome], db_url: str, slug: str) -> None:
-    """One row per student: autograded score, maximum, and the outcome with its reason."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    with Gradebook(db_url) as gb, open(path, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["student", "status", "auto_score", "max_auto_score", "reason", "seconds"])
-        for o in sorted(outcomes.values(), key=lambda o: o.student):
-            try:
-                submission = gb.find_submission(slug, o.student)
-                grades = [g for nb in submission.notebooks for g in nb.grades]
-                auto = sum(g.auto_score or 0 for g in grades if g.auto_score is not None)
-                max_auto = sum(g.max_score for g in grades if g.cell_type == "code")
-            except MissingEntry:
-                auto, max_auto = "", ""
-            score = auto if o.status == GRADED or auto else ""
-            writer.writerow([o.student, o.status, score, max_auto, o.reason, o.seconds])
-
-
-def _with_effect_check(outcome: Outcome, executed: str) -> Outcome:
-    """The outcome, its reason extended when the chapter's effect check failed: the scores stay
-    nbgrader's, but an instructor should know that the experiment did not show its effect."""
+def _score(
+    future: Future,
+    job: ExecutionJob,
+    digest: str,
+    phases: _Phases,
+    slug: str,
+    feedback: FeedbackRenderer,
+) -> Outcome:
+    """Phase 3 for one execution: nbgrader scores its outputs, then its feedback is asked for.
+    Returns the student's outcome."""
     try:
-        problem = experiment_problem(nbformat.reads(executed, as_version=4))
-    except Exception:  # unreadable output was already reported by nbgrader's scoring
-        return outcome
-    if problem is None or not problem.effect_not_shown:
-        return outcome
-    first_line = problem.message.splitlines()[0] if problem.message else ""
-    reason = f"{outcome.reason}; the experiment does not show the chapter's effect ({first_line})"
-    return Outcome(
-        outcome.student, outcome.status, reason, outcome.submission_sha256, outcome.seconds
+        outcome, executed = future.result()
+    except Exception as err:  # a worker lost, a pickling error: recorded, the batch goes on
+        outcome, executed = Outcome(job.student, "error", f"worker failed: {err!r}"), None
+    if executed is not None:
+        result = phases.score(slug, job.student, executed)
+        if not result["success"]:
+            reason = "nbgrader could not score the executed notebook"
+            outcome = Outcome(job.student, "error", reason)
+        else:  # nbgrader's feedback; the course's configuration hides the hidden tests
+            outcome = with_effect_check(outcome, executed)
+            feedback.render(job.student)
+    return replace(
+        outcome,
+        student=job.student,
+        submission_sha256=digest,
+        seconds=round(outcome.seconds, 2),
+        gradebook=without_password(phases.db_url),
     )
 
 
-def _collect_results(futures, outcomes, outcomes_path, executed_dir, scorer, slug, bar) -> None:
-    """Score each execution as it comes back and write its feedback, saving every outcome at
-    once (phase 3)."""
-    for future in as_completed(futures):
-        job, digest = futures[future]
-        try:
-            outcome, executed = future.result()
-        except Exception as err:  # a worker lost, a pickling error: recorded, the batch goes on
-            outcome, executed = Outcome(job.student, "error", f"worker failed: {err!r}"), None
-        if executed is not None:
-            folder = executed_dir / job.student
-            folder.mkdir(exist_ok=True)
-            (folder / f"{slug}.ipynb").write_text(executed)
-            result = _autograde(scorer, slug, job.student)
-            if not result["success"]:
-                outcome = Outcome(
-                    job.student, "error", "nbgrader could not score the executed notebook"
-                )
-            else:  # nbgrader's feedback; the course's configuration hides the hidden tests
-                outcome = _with_effect_check(outcome, executed)
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", SAWarning)
-                    scorer.generate_feedback(slug, job.student, force=True)
-        outcomes[job.student] = Outcome(
-            job.student,
-            outcome.status,
-            outcome.reason,
-            digest,
-            round(outcome.seconds, 2),
-            scorer.coursedir.db_url and _without_password(scorer.coursedir.db_url),
-        )
-        _save_outcomes(outcomes_path, outcomes)
-        bar.update()
+def _render_missing_feedback(
+    course: Course,
+    slug: str,
+    db_url: str,
+    outcomes: dict[str, Outcome],
+    feedback: FeedbackRenderer,
+) -> None:
+    """Ask for the feedback that an earlier run, stopped or failing, left missing or older than
+    its notebook's score, for every student scored into this gradebook."""
+    here = without_password(db_url)
+    for student, outcome in sorted(outcomes.items()):
+        if outcome.scored and outcome.gradebook == here and not feedback.asked_for(student):
+            if stale_feedback(course, slug, student):
+                feedback.render(student)
+
+
+_NO_FEEDBACK = "; its feedback was not written"
+
+
+def _note_feedback(outcomes: dict[str, Outcome], rendered: dict[str, str | None], slug: str):
+    """Each rendered student's reason says whether their feedback is missing, why, and how to
+    write it (a note from an earlier run is replaced)."""
+    for student, problem in rendered.items():
+        outcome = outcomes[student]
+        reason = outcome.reason.split(_NO_FEEDBACK)[0]
+        if problem:
+            reason += (
+                f"{_NO_FEEDBACK} ({problem}): grading again writes it, or run "
+                f"`nbgrader generate_feedback {slug} --student {student}`"
+            )
+        outcomes[student] = replace(outcome, reason=reason)

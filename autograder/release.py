@@ -12,9 +12,7 @@ from .workspace import workspace
 def generate_release(course: Course, slug: str, destination: Path) -> Path:
     """Run nbgrader's ``generate_assignment`` on one chapter and copy its release to
     ``destination / slug``, replacing what was there. Returns that folder."""
-    if slug not in course.slugs():
-        known = ", ".join(course.slugs()) or "none"
-        raise ValueError(f"no chapter {slug!r} under {course.solutions_dir} (chapters: {known})")
+    course.require_chapter(slug)
     with workspace(course, [slug]) as ws:
         ws.run("generate_assignment", slug)
         target = destination / slug

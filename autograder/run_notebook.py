@@ -1,6 +1,8 @@
 """Execute one notebook exactly as ``nbgrader autograde`` does; meant to run inside the sandbox.
 
-Usage: ``python -m autograder.run_notebook IN.ipynb OUT.ipynb [--timeout SECONDS]``.
+Usage: ``python -m autograder.run_notebook IN.ipynb OUT.ipynb [--timeout SECONDS]``. The grader
+passes the course's limit per cell (:func:`autograder.defaults.cell_timeout`); 0 means none, and
+without it nbgrader's own default applies.
 
 The notebook is executed with nbgrader's own ``Execute`` preprocessor (same kernel handling,
 same per-cell timeout, ``NBGRADER_EXECUTION=autograde``) in the current directory, and written
@@ -30,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source")
     parser.add_argument("target")
-    parser.add_argument("--timeout", type=int, default=180, help="seconds per cell")
+    parser.add_argument("--timeout", type=int, help="seconds per cell (0: no limit)")
     args = parser.parse_args(argv)
     try:
         nb = nbformat.read(args.source, as_version=nbformat.NO_CONVERT)
@@ -38,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot read the notebook: {err}", file=sys.stderr)
         return EXIT_UNREADABLE
     os.environ["NBGRADER_EXECUTION"] = "autograde"
-    executor = Execute(timeout=args.timeout)
+    executor = Execute() if args.timeout is None else Execute(timeout=args.timeout)
     status = 0
     try:
         nb, _ = executor.preprocess(nb, {"metadata": {"path": os.getcwd()}})

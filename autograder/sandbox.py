@@ -10,7 +10,7 @@ sandbox.
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import os
 import shutil
 import signal
@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .defaults import MEMORY_GB, NOTEBOOK_SECONDS
+
 __all__ = [
     "Limits",
     "SandboxResult",
@@ -27,6 +29,7 @@ __all__ = [
     "isolation_problem",
     "run_isolated",
     "run_unisolated",
+    "stop_run_in_progress",
 ]
 
 # Read-only system locations a Python program needs; those missing on a machine are skipped.
@@ -44,13 +47,15 @@ class Limits:
     """Resource limits for one sandboxed run.
 
     Attributes:
-        wall_seconds: the whole run is killed after this many seconds.
-        memory_bytes: address-space cap per process (``RLIMIT_AS``), in bytes; ``None`` for none.
-            PyTorch alone reserves about 1 GB of address space, so keep this well above 2 GB.
+        wall_seconds: the whole run is killed after this many seconds (default
+            :data:`autograder.defaults.NOTEBOOK_SECONDS`).
+        memory_bytes: address-space cap per process (``RLIMIT_AS``), in bytes; ``None`` for none
+            (default :data:`autograder.defaults.MEMORY_GB`). PyTorch alone reserves about 1 GB
+            of address space, so keep this well above 2 GB.
     """
 
-    wall_seconds: float = 600.0
-    memory_bytes: int | None = 4 * 1024**3
+    wall_seconds: float = NOTEBOOK_SECONDS
+    memory_bytes: int | None = int(MEMORY_GB * 1024**3)
 
     @property
     def memory_text(self) -> str:
@@ -118,11 +123,15 @@ def isolation_problem() -> str | None:
 
 
 def _python_dirs() -> list[Path]:
-    """The interpreter's installation and environment, and the course packages' sources."""
+    """The interpreter's installation and environment, and the course packages' sources.
+
+    The packages are found without importing them: importing ``alignment_lab`` loads torch,
+    which cost every grading worker about a second before its first notebook.
+    """
     dirs = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
     for name in _COURSE_PACKAGES:
-        module = importlib.import_module(name)
-        for entry in getattr(module, "__path__", []):
+        spec = importlib.util.find_spec(name)
+        for entry in (spec.submodule_search_locations or []) if spec else []:
             dirs.add(Path(entry).resolve())
     return sorted(dirs)
 
@@ -196,8 +205,20 @@ def run_unisolated(
     return _run_limited(list(argv), workdir, limits)
 
 
+# The run this process has in progress, for stop_run_in_progress (one at a time per process).
+_running: subprocess.Popen | None = None
+
+
+def stop_run_in_progress() -> None:
+    """Kill the run this process has in progress, if any, with its whole session (for a
+    sandboxed run: the sandbox and everything in it)."""
+    if _running is not None and _running.poll() is None:
+        os.killpg(_running.pid, signal.SIGKILL)
+
+
 def _run_limited(command: list[str], workdir: Path, limits: Limits | None) -> SandboxResult:
     """Run ``command`` in ``workdir`` under the memory cap; kill its whole session on time-out."""
+    global _running
     limits = limits or Limits()
     workdir = Path(workdir)
     if not workdir.is_dir():
@@ -212,6 +233,7 @@ def _run_limited(command: list[str], workdir: Path, limits: Limits | None) -> Sa
         text=True,
         start_new_session=True,
     )
+    _running = process
     try:
         stdout, stderr = process.communicate(timeout=limits.wall_seconds)
         timed_out = False
@@ -219,4 +241,6 @@ def _run_limited(command: list[str], workdir: Path, limits: Limits | None) -> Sa
         os.killpg(process.pid, signal.SIGKILL)  # the kernel too, not only its parent
         stdout, stderr = process.communicate()
         timed_out = True
+    finally:
+        _running = None
     return SandboxResult(process.returncode, stdout, stderr, timed_out)

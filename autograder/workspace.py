@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-import os
+import re
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,16 +16,37 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
 from .course import Course
-
-# nbgrader runs helper programs by name (``alembic`` for the gradebook): find them beside this
-# interpreter even when its virtual environment is not activated.
-_bin = str(Path(sys.executable).parent)
-if _bin not in os.environ.get("PATH", "").split(os.pathsep):
-    os.environ["PATH"] = os.pathsep.join([_bin, os.environ.get("PATH", "")])
+from .gradebook import create_gradebook
 
 
 class NbgraderFailed(RuntimeError):
-    """An nbgrader step reported failure; the message carries its log."""
+    """An nbgrader step reported failure; the message says which, why, and what to do."""
+
+
+# What to do when a step fails, by step: what it was given is what is wrong.
+_FIXES = {
+    "generate_assignment": (
+        "The chapter's source notebook (solutions/<slug>/<slug>.ipynb) cannot be released: fix "
+        "it (`nbgrader generate_assignment <slug> --force`, run from the course folder, shows "
+        "nbgrader's full log)."
+    ),
+    "autograde": (
+        "The notebook cannot be graded, most likely because a graded cell was duplicated, "
+        "deleted or its metadata edited. Copy your answers into a fresh copy of the exercise "
+        "notebook, or restore a checkpoint from before the edit."
+    ),
+}
+
+
+def telling_line(log: str) -> str:
+    """The line of an nbgrader log or traceback that best says what went wrong (the last
+    ``SomeError: message``, else the last line naming an error), without a final period; ""
+    when there is none."""
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    lines = [line for line in lines if "Please see the" not in line]
+    errors = [line for line in lines if re.match(r"[\w.]*(Error|Exception): ", line)]
+    mentions = errors or [line for line in lines if "Error" in line]
+    return mentions[-1][:300].rstrip(".") if mentions else ""
 
 
 @dataclass
@@ -41,11 +61,18 @@ class Workspace:
         return f"sqlite:///{self.root / 'gradebook.db'}"
 
     def run(self, step: str, *args: str) -> None:
-        """Call one ``NbGraderAPI`` method (e.g. ``"generate_assignment"``); raise on failure."""
+        """Call one ``NbGraderAPI`` method (e.g. ``"generate_assignment"``).
+
+        Raises:
+            NbgraderFailed: when nbgrader reports failure; the message gives the step, the
+                telling line of its log and what to do, never a whole traceback.
+        """
         result = getattr(self.api, step)(*args)
         if not result["success"]:
-            detail = result.get("error") or result.get("log") or "no log"
-            raise NbgraderFailed(f"nbgrader {step} {' '.join(args)} failed:\n{detail}")
+            log = f"{result.get('log') or ''}\n{result.get('error') or ''}"
+            why = telling_line(log) or "no reason in its log"
+            fix = _FIXES.get(step, "")
+            raise NbgraderFailed(f"nbgrader {step} {' '.join(args)} failed: {why}. {fix}".strip())
 
 
 def _workspace_config(course: Course, root: Path, overrides: Config | None) -> Config:
@@ -77,6 +104,7 @@ def workspace(
         if on_cell_executed is not None:
             config.Execute.on_cell_executed = on_cell_executed
         coursedir = CourseDirectory(config=config)
+        create_gradebook(coursedir.db_url, coursedir.course_id)
         api = NbGraderAPI(coursedir=coursedir, config=config)
         api.log.setLevel(logging.WARNING)
         yield Workspace(root=root, api=api)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import copy
 import csv
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -249,9 +251,6 @@ def test_tampered_notebooks_are_repaired_from_the_source_before_grading(tmp_path
 
 
 def test_an_interrupt_mid_batch_keeps_what_is_graded_and_a_rerun_finishes(tmp_path):
-    import os
-    import signal
-
     # s0 runs through; s1 to s3 wait at their first cell until the gate file exists, so the
     # interrupt always lands while s1 runs, however fast or slow the machine. (Unisolated: a
     # sandboxed notebook could not see the gate.)
@@ -272,12 +271,19 @@ def test_an_interrupt_mid_batch_keeps_what_is_graded_and_a_rerun_finishes(tmp_pa
         assert first.poll() is None, f"the grader stopped early:\n{first.communicate()[0]}"
         time.sleep(0.2)  # s0 is scored; s1 now waits at the gate until the interrupt
     os.killpg(first.pid, signal.SIGINT)
-    output, _ = first.communicate(timeout=300)
+    try:  # s1 would wait at the gate for the whole limit per cell (180 s) if left running
+        output, _ = first.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(first.pid, signal.SIGKILL)
+        pytest.fail("the grader did not stop the notebook running when it was interrupted")
     assert first.returncode == 130, output
     assert "run the same command again" in output
     done = {r["student"] for r in json.loads(outcomes_file.read_text())}
     assert "s0" in done and not done & {"s2", "s3"}, f"the interrupt came during s1: {done}"
     assert all(scores(tmp_path)[(s, "test_add")] == 2 for s in done), "graded ones are kept"
+    assert all((tmp_path / "feedback" / s / SLUG / f"{SLUG}.html").is_file() for s in done), (
+        "the feedback of every notebook scored before the interrupt is written"
+    )
 
     gate.touch()
     second = subprocess.run(command, capture_output=True, text=True, timeout=600)
@@ -393,3 +399,41 @@ def test_a_cell_past_its_time_limit_and_a_file_of_random_bytes_are_named_as_such
     zed = outcomes["zed"]
     assert zed.status == "rejected" and "not even text" in zed.reason, zed
     assert "UnicodeDecodeError" not in zed.reason and "0x" not in zed.reason
+
+
+def test_a_rerun_writes_feedback_left_missing_or_stale_without_running_anything_again(tmp_path):
+    # Catches: feedback lost for good when a run is killed after scoring a notebook but before
+    # its feedback is written (feedback is rendered in a process of its own, after the score).
+    released = released_tiny_course(tmp_path)
+    inbox = inbox_with(tmp_path / "inbox", released, {"ada": CORRECT_ANSWERS, "cy": PARTIAL})
+    found = collect(inbox, SLUG)
+    course = Course(tmp_path)
+    with CountingExecutor(2) as pool:
+        grade_chapter(course, SLUG, found.submissions, pool, progress=False)
+    feedback = {s: tmp_path / "feedback" / s / SLUG / f"{SLUG}.html" for s in ("ada", "cy")}
+    feedback["ada"].unlink()  # killed before ada's feedback was written
+    os.utime(feedback["cy"], (0, 0))  # cy re-graded, killed before the new feedback
+    with CountingExecutor(2) as pool:
+        outcomes = grade_chapter(course, SLUG, found.submissions, pool, progress=False)
+    assert pool.submitted == 0, "nothing is executed again"
+    assert feedback["ada"].is_file() and feedback["cy"].stat().st_mtime > 0
+    assert "add(1, 2) must be 3" in feedback["cy"].read_text()
+    assert all("feedback" not in o.reason for o in outcomes.values()), outcomes
+
+
+def test_feedback_that_cannot_be_written_is_named_in_the_reason_with_how_to_write_it(tmp_path):
+    # Catches: a feedback render that fails silently, so a student never receives one.
+    released = released_tiny_course(tmp_path)
+    with open(tmp_path / "nbgrader_config.py", "a") as config:
+        config.write('\nc.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.NoSuchStep"]\n')
+    inbox = inbox_with(tmp_path / "inbox", released, {"ada": CORRECT_ANSWERS})
+    found = collect(inbox, SLUG)
+    for _ in range(2):  # the second run tries again, and says so once
+        with CountingExecutor(2) as pool:
+            outcomes = grade_chapter(
+                Course(tmp_path), SLUG, found.submissions, pool, progress=False
+            )
+        ada = outcomes["ada"]
+        assert ada.status == "graded" and scores(tmp_path)[("ada", "test_add")] == 2
+        assert ada.reason.count("its feedback was not written") == 1, ada.reason
+        assert f"nbgrader generate_feedback {SLUG} --student ada" in ada.reason, ada.reason
