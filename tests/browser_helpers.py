@@ -182,3 +182,22 @@ def binder_url(slug: str) -> str:
 
 def same_site(url: str, origin: str) -> bool:
     return url.startswith(origin) or not urlsplit(url).netloc
+
+
+def open_hints_one_at_a_time(hints, where: str) -> None:
+    """Each ``<details>`` hint of the ``hints`` locator is closed, opens with a click to show a
+    paragraph of text, and leaves the next hint closed. ``where`` names the page in messages."""
+    for i in range(hints.count()):
+        hint = hints.nth(i)
+        body = hint.locator("p").first
+        assert not hint.evaluate("d => d.open") and not body.is_visible(), (
+            f"{where}: hint {i + 1} is open before anyone asks for it"
+        )
+        hint.locator("summary").click()
+        assert hint.evaluate("d => d.open") and body.is_visible() and body.inner_text().strip(), (
+            f"{where}: clicking hint {i + 1} did not show its text as a paragraph"
+        )
+        if i + 1 < hints.count():
+            assert not hints.nth(i + 1).evaluate("d => d.open"), (
+                f"{where}: opening hint {i + 1} also opened hint {i + 2}"
+            )

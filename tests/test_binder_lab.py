@@ -35,6 +35,7 @@ from browser_helpers import (
     binder_url,
     chromium,
     free_port,
+    open_hints_one_at_a_time,
     screenshot_dir,
     stop,
     wait_for_http,
@@ -347,20 +348,11 @@ def test_binder_files_alone_build_a_consistent_environment_with_the_course_insta
 # --- The learner in JupyterLab --------------------------------------------------------------
 
 
-def open_hints_one_at_a_time(page, statement: int, shots: Path) -> None:
+def open_hints_one_at_a_time_in_lab(page, statement: int, shots: Path) -> None:
     """The exercise's statement shows its hints collapsed; each opens on its own when clicked."""
     hints = page.locator(CELLS).nth(statement).locator(".jp-RenderedMarkdown details")
     assert hints.count() >= 1, "the statement of the first exercise shows no collapsible hint"
-    for i in range(hints.count()):
-        hint = hints.nth(i)
-        body = hint.locator("p").first
-        assert not hint.evaluate("d => d.open") and not body.is_visible(), (
-            f"hint {i + 1} is open before the learner asks for it"
-        )
-        hint.locator("summary").click()
-        assert hint.evaluate("d => d.open") and body.is_visible(), f"hint {i + 1} did not open"
-        if i + 1 < hints.count():
-            assert not hints.nth(i + 1).evaluate("d => d.open"), f"hint {i + 2} opened too"
+    open_hints_one_at_a_time(hints, "JupyterLab")
     page.locator(CELLS).nth(statement).screenshot(path=shots / "0-hints-opened.png")
 
 
@@ -378,7 +370,7 @@ def test_learner_opening_the_binder_link_meets_the_first_stub_then_a_test_that_e
     page = browser.new_page(viewport={"width": 1400, "height": 1400})
     log = watch(page, lab.base)
     open_notebook(page, lab, exercise_urlpath(CHAPTER), len(exercise.cells))
-    open_hints_one_at_a_time(page, first - 1, shots)
+    open_hints_one_at_a_time_in_lab(page, first - 1, shots)
     states = run_all_cells(page)
     shot(page, test_cell, shots / "2-first-test-cell.png")
     page.screenshot(path=shots / "1-after-run-all.png")

@@ -28,6 +28,7 @@ from browser_helpers import (
     binder_url,
     chromium,
     free_port,
+    open_hints_one_at_a_time,
     screenshot_dir,
     stop,
     wait_for_http,
@@ -203,20 +204,7 @@ def test_hints_stay_collapsed_and_open_one_at_a_time(reader, site, course, slug)
     assert hints.count() == expected, (
         f"{slug}: the source has {expected} hints, the page shows {hints.count()} collapsible ones"
     )
-    for i in range(hints.count()):
-        hint = hints.nth(i)
-        body = hint.locator("p").first
-        assert not hint.evaluate("d => d.open") and not body.is_visible(), (
-            f"{slug}: hint {i + 1} is open before the reader asks for it"
-        )
-        hint.locator("summary").click()
-        assert hint.evaluate("d => d.open") and body.is_visible() and body.inner_text().strip(), (
-            f"{slug}: clicking hint {i + 1} did not show its text as a paragraph"
-        )
-        if i + 1 < hints.count():
-            assert not hints.nth(i + 1).evaluate("d => d.open"), (
-                f"{slug}: opening hint {i + 1} also opened hint {i + 2}"
-            )
+    open_hints_one_at_a_time(hints, slug)
     page.screenshot(path=screenshot_dir(f"book-{slug}") / "hints-open.png", full_page=True)
 
 
