@@ -23,19 +23,27 @@ if TYPE_CHECKING:
 __all__ = ["GradebookUnavailable", "course_api", "create_gradebook", "without_password"]
 
 
-def course_api(course: Course, db_url: str, overrides: Config | None = None) -> NbGraderAPI:
-    """nbgrader's API on the course folder and the gradebook at ``db_url``, configured by the
-    course's ``nbgrader_config.py`` and then ``overrides``; only errors are logged."""
+def course_api(
+    course: Course,
+    db_url: str,
+    overrides: Config | None = None,
+    *,
+    root: Path | None = None,
+    log_level: int = logging.ERROR,
+) -> NbGraderAPI:
+    """nbgrader's API on a course folder (``root``, by default the course's own) and the
+    gradebook at ``db_url``, configured by the course's ``nbgrader_config.py`` and then
+    ``overrides``; only messages from ``log_level`` up are logged."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
     config = course.nbgrader_config()
-    config.CourseDirectory.root = str(course.root)
+    config.CourseDirectory.root = str(root or course.root)
     config.CourseDirectory.db_url = db_url
     if overrides is not None:
         config.merge(overrides)
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
-    api.log.setLevel(logging.ERROR)
+    api.log.setLevel(log_level)
     return api
 
 

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nbgrader.apps import NbGraderAPI
-from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
 from .course import Course
-from .gradebook import create_gradebook
+from .gradebook import course_api, create_gradebook
 
 
 class NbgraderFailed(RuntimeError):
@@ -58,7 +57,7 @@ class Workspace:
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.root / 'gradebook.db'}"
+        return self.api.coursedir.db_url
 
     def run(self, step: str, *args: str) -> None:
         """Call one ``NbGraderAPI`` method (e.g. ``"generate_assignment"``).
@@ -73,15 +72,6 @@ class Workspace:
             why = telling_line(log) or "no reason in its log"
             fix = _FIXES.get(step, "")
             raise NbgraderFailed(f"nbgrader {step} {' '.join(args)} failed: {why}. {fix}".strip())
-
-
-def _workspace_config(course: Course, root: Path, overrides: Config | None) -> Config:
-    config = course.nbgrader_config()
-    config.CourseDirectory.root = str(root)
-    config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
-    if overrides is not None:
-        config.merge(overrides)
-    return config
 
 
 @contextmanager
@@ -100,11 +90,12 @@ def workspace(
         root = Path(tmp)
         for slug in slugs:
             shutil.copytree(course.solutions_dir / slug, root / "solutions" / slug)
-        config = _workspace_config(course, root, overrides)
+        config = Config()
+        if overrides is not None:
+            config.merge(overrides)
         if on_cell_executed is not None:
             config.Execute.on_cell_executed = on_cell_executed
-        coursedir = CourseDirectory(config=config)
-        create_gradebook(coursedir.db_url, coursedir.course_id)
-        api = NbGraderAPI(coursedir=coursedir, config=config)
-        api.log.setLevel(logging.WARNING)
+        db_url = f"sqlite:///{root / 'gradebook.db'}"
+        api = course_api(course, db_url, config, root=root, log_level=logging.WARNING)
+        create_gradebook(db_url, api.coursedir.course_id)
         yield Workspace(root=root, api=api)
