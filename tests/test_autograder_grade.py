@@ -258,6 +258,8 @@ def test_an_interrupt_mid_batch_keeps_what_is_graded_and_a_rerun_finishes(tmp_pa
     wait = f"import os, time\nwhile not os.path.exists({str(gate)!r}):\n    time.sleep(0.05)\n"
     blocked = {**CORRECT_ANSWERS, "add": wait + CORRECT_ANSWERS["add"]}
     released = released_tiny_course(tmp_path)
+    with open(tmp_path / "nbgrader_config.py", "a") as config:  # a grader that kept s1 running
+        config.write("\nc.Execute.timeout = 3600\n")  # would now take an hour, not 3 minutes
     students = {"s0": CORRECT_ANSWERS, "s1": blocked, "s2": blocked, "s3": blocked}
     inbox = inbox_with(tmp_path / "inbox", released, students)
     command = [sys.executable, "-m", "autograder", "--course", str(tmp_path), "grade", SLUG,
@@ -271,8 +273,8 @@ def test_an_interrupt_mid_batch_keeps_what_is_graded_and_a_rerun_finishes(tmp_pa
         assert first.poll() is None, f"the grader stopped early:\n{first.communicate()[0]}"
         time.sleep(0.2)  # s0 is scored; s1 now waits at the gate until the interrupt
     os.killpg(first.pid, signal.SIGINT)
-    try:  # s1 would wait at the gate for the whole limit per cell (180 s) if left running
-        output, _ = first.communicate(timeout=120)
+    try:  # stopping takes seconds; s1 left running would wait at the gate for an hour
+        output, _ = first.communicate(timeout=600)
     except subprocess.TimeoutExpired:
         os.killpg(first.pid, signal.SIGKILL)
         pytest.fail("the grader did not stop the notebook running when it was interrupted")
