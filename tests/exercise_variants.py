@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 from chapter_notebook import ChapterNotebook, is_autograded_answer, is_test, nbgrader
 
 VARIANTS_DIR = Path(__file__).parent / "variants"
@@ -208,8 +209,6 @@ class ChapterExercises:
 def notebook_with(notebook: Path, replace: dict[str, str], folder: Path) -> Path:
     """A copy of ``notebook`` in ``folder`` (same file name), with the cells of the exercises in
     ``replace`` (grade id -> source) rewritten: a learner's notebook built from variants."""
-    import nbformat
-
     nb = nbformat.read(notebook, as_version=4)
     for cell in nb.cells:
         grade_id = nbgrader(cell).get("grade_id")
