@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {release,check,grade} ...``."""
+"""Command line: ``python -m autograder {release,check,progress,grade,...} ...``."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from pathlib import Path
 from .check import check_notebook, format_report, model_answers
 from .course import Course, NotAChapterNotebook
 from .defaults import MEMORY_GB, NOTEBOOK_SECONDS
+from .learner_progress import format_progress, progress_rows
 from .release import release
 from .sandbox import SandboxUnavailable
+from .self_check_log import read_log, record_check
 from .workspace import NbgraderFailed
 
 
@@ -69,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     chk.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
+    commands.add_parser(
+        "progress", help="your latest self-check of every chapter, in the book's order"
+    )
+
     grd = commands.add_parser(
         "grade", help="autograde a cohort's notebooks into nbgrader's gradebook, in parallel"
     )
@@ -115,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
             for folder in release(course, args.slugs or None):
                 print(f"released {folder.relative_to(course.root)}")
             return 0
+        if args.command == "progress":
+            log = read_log()
+            print(format_progress(progress_rows(course, log), log))
+            return 0
         if args.command == "grade":
             from .cohort import grade_command
 
@@ -131,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     answers = model_answers(course, report.slug) if args.show_answers else None
     print(f"Chapter '{report.slug}': {args.notebook}\n")
     print(format_report(report, answers))
+    try:
+        record_check(report, args.notebook)
+    except OSError as exc:  # the check itself is done: say so, and keep its exit status
+        print(f"\nwarning: this check was not recorded for `progress` ({exc}).", file=sys.stderr)
     return 0 if report.all_good else 1
 
 

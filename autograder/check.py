@@ -18,9 +18,10 @@ from nbgrader.api import Gradebook
 from pybtex.database import BibliographyData, parse_file
 from traitlets.config import Config
 
+from .cell_progress import CellProgress
 from .course import Course, NotAChapterNotebook
-from .progress import CellProgress
 from .workspace import workspace
+from .written import left_empty, written_answers
 
 LEARNER = "learner"
 
@@ -71,13 +72,15 @@ class ExperimentProblem:
 class CheckReport:
     """Every graded cell of one checked notebook, in notebook order, and how its experiment went.
 
-    ``exercises`` maps each exercise's grade id to its title, e.g. ``"Exercise 3"``.
+    ``exercises`` maps each exercise's grade id to its title, e.g. ``"Exercise 3"``;
+    ``written_left_empty`` names the written answers still blank or as released.
     """
 
     slug: str
     cells: tuple[CellResult, ...]
     experiment: ExperimentProblem | None = None
     exercises: dict[str, str] | None = None
+    written_left_empty: tuple[str, ...] = ()
 
     @property
     def auto_earned(self) -> float:
@@ -145,15 +148,30 @@ def check_notebook(
         submission = ws.root / "submitted" / LEARNER / slug
         shutil.copytree(ws.root / "exercises" / slug, submission)  # the chapter's other files
         shutil.copyfile(notebook, submission / f"{slug}.ipynb")
+        released = nbformat.read(ws.root / "exercises" / slug / f"{slug}.ipynb", 4)
         ws.run("autograde", slug, LEARNER)
         graded = nbformat.read(ws.root / "autograded" / LEARNER / slug / f"{slug}.ipynb", 4)
         scores = _scores(ws.db_url, slug)
-    results = tuple(_results(graded, scores))
+    empty = _unwritten_answers(nbformat.read(notebook, as_version=4), released)
+    results = tuple(_results(graded, scores, empty))
     problem = experiment_problem(graded)
     if problem is not None and not problem.effect_not_shown:
         # A crash after failing tests is their consequence; the table already says what failed.
         problem = problem if all(c.status in (PASSED, BY_A_PERSON) for c in results) else None
-    return CheckReport(slug, results, problem, exercise_titles(course, slug))
+    return CheckReport(slug, results, problem, exercise_titles(course, slug), empty)
+
+
+def _unwritten_answers(
+    learner: nbformat.NotebookNode, released: nbformat.NotebookNode
+) -> tuple[str, ...]:
+    """The grade ids of the written answers the learner has not written (a deleted answer cell
+    counts as not written)."""
+    theirs = written_answers(learner)
+    return tuple(
+        grade_id
+        for grade_id, placeholder in written_answers(released).items()
+        if left_empty(theirs.get(grade_id), placeholder)
+    )
 
 
 def _scores(db_url: str, slug: str) -> dict[str, tuple[float | None, float]]:
@@ -163,7 +181,9 @@ def _scores(db_url: str, slug: str) -> dict[str, tuple[float | None, float]]:
         return {g.name: (g.score, g.max_score) for g in submitted.grades}
 
 
-def _results(graded: nbformat.NotebookNode, scores: dict) -> list[CellResult]:
+def _results(
+    graded: nbformat.NotebookNode, scores: dict, unwritten: tuple[str, ...]
+) -> list[CellResult]:
     results = []
     for cell in graded.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -172,7 +192,8 @@ def _results(graded: nbformat.NotebookNode, scores: dict) -> list[CellResult]:
         grade_id = meta["grade_id"]
         score, possible = scores[grade_id]
         if meta.get("solution"):
-            results.append(CellResult(grade_id, None, possible, BY_A_PERSON))
+            detail = "not written yet" if grade_id in unwritten else ""
+            results.append(CellResult(grade_id, None, possible, BY_A_PERSON, detail))
         elif score is not None and score >= possible:
             results.append(CellResult(grade_id, score, possible, PASSED))
         else:
@@ -295,14 +316,13 @@ def format_report(report: CheckReport, answers: dict[str, str] | None = None) ->
         row = f"  {c.grade_id:<{width}}  {earned:>4} / {c.possible:<2g}  {c.status}"
         rows.append(row + (f": {c.detail}" if c.detail else ""))
     rows.append("")
-    rows.append(
-        f"Autograded: {report.auto_earned:g} / {report.auto_possible:g} points."
-        + (
-            f" Written answers: {report.manual_possible:g} points, graded by a person."
-            if report.manual_possible
-            else ""
+    rows.append(f"Autograded: {report.auto_earned:g} / {report.auto_possible:g} points.")
+    if report.manual_possible:
+        written = sum(not c.autograded for c in report.cells)
+        empty = len(report.written_left_empty)
+        rows[-1] += f" Written answers: {report.manual_possible:g} points, graded by a person" + (
+            f"; {empty} of {written} still empty." if empty else "; all written."
         )
-    )
     if report.experiment is not None:
         rows.append("")
         rows.append(format_experiment_problem(report))

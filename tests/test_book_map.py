@@ -2,8 +2,8 @@
 
 The book numbers its chapters by their place in ``_toc.yml``: one number per chapter of a
 ``numbered`` part, running on from one numbered part to the next (Jupyter Book's multitoc
-numbering); the part introductions sit in unnumbered parts and take none.
-tests/test_course_book.py checks this reading against the numbers the built pages show.
+numbering); the part introductions sit in unnumbered parts and take none. autograder/book.py
+reads it that way; tests/test_course_book.py checks the reading against the built pages.
 
 A chapter exists when ``solutions/<slug>/<slug>.ipynb`` does. The map in ``book/intro.md`` lists
 the whole plan: each existing chapter as *Ready*, with the book's number, linking its page, under
@@ -19,61 +19,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
-from chapter_notebook import ChapterNotebook
+
+from autograder.book import CHAPTER_FILE, BookChapter, book_chapters, chapter_title
+from autograder.course import Course
 
 REPO = Path(__file__).resolve().parents[1]
+COURSE = Course(REPO)
 MAP_HEADING = "## Map of the course"
 README_HEADING = "## Chapters"
 READY, PLANNED = "Ready", "In preparation"
-CHAPTER_FILE = re.compile(r"solutions/(?P<slug>[^/]+)/(?P=slug)")
 DOC_LINK = re.compile(r"\{doc\}`(?P<title>[^<`]+?) <\.\./(?P<target>[^>`]+)>`")
 
 
-@dataclass(frozen=True)
-class BookChapter:
-    """A numbered entry of ``_toc.yml``: its number in the book, its file, the part it is in."""
-
-    number: int
-    file: str
-    part: str
-
-    @property
-    def slug(self) -> str | None:
-        """The chapter's slug when the entry is a chapter notebook, else None."""
-        match = CHAPTER_FILE.fullmatch(self.file)
-        return match["slug"] if match else None
-
-
-def book_chapters() -> list[BookChapter]:
-    """The numbered entries of ``_toc.yml`` in book order, numbered as the book numbers them.
-
-    A part without a caption belongs to the captioned part before it (the course puts each
-    part's introduction in a captioned, unnumbered part and its chapters in the numbered one
-    that follows).
-    """
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
-    assert toc.get("format") == "jb-book" and "parts" in toc, (
-        "tests/test_book_map.py reads a Jupyter Book `jb-book` _toc.yml with `parts`; "
-        "teach book_chapters() the new layout"
-    )
-    chapters, caption = [], ""
-    for part in toc["parts"]:
-        caption = part.get("caption", caption)
-        if part.get("numbered"):
-            for entry in part.get("chapters", []):
-                chapters.append(BookChapter(len(chapters) + 1, entry["file"], caption))
-    return chapters
-
-
-def chapter_title(slug: str) -> str:
-    """A chapter's title: the level-1 heading that opens its source notebook."""
-    notebook = ChapterNotebook.read(REPO / "solutions" / slug / f"{slug}.ipynb")
-    return notebook.cells[0].source.splitlines()[0].removeprefix("# ").strip()
-
-
 def book_chapter(slug: str) -> BookChapter:
-    found = [c for c in book_chapters() if c.slug == slug]
+    found = [c for c in book_chapters(COURSE) if c.slug == slug]
     assert found, (
         f"solutions/{slug}/{slug}.ipynb exists but no numbered part of _toc.yml lists it: add "
         f"`- file: solutions/{slug}/{slug}` to the numbered part of its part of the course"
@@ -147,14 +106,14 @@ def map_rows() -> list[MapRow]:
 
 def map_line(chapter: BookChapter, prompt: str) -> str:
     slug = chapter.slug
-    link = f"{{doc}}`{chapter_title(slug)} <../solutions/{slug}/{slug}>`"
+    link = f"{{doc}}`{chapter_title(COURSE, slug)} <../solutions/{slug}/{slug}>`"
     return f"| {chapter.number} | {link} | {prompt} | {READY} |"
 
 
 def test_the_map_shows_each_chapter_as_ready_with_the_books_number_and_a_link(slug):
     """Catches a written chapter still "In preparation", or under the plan's number."""
     chapter, rows = book_chapter(slug), map_rows()
-    title = chapter_title(slug)
+    title = chapter_title(COURSE, slug)
     linked = [r for r in rows if r.slug == slug]
     if not linked:
         unlinked = [r for r in rows if r.title.lower() == title.lower()]
@@ -178,7 +137,7 @@ def test_the_map_shows_each_chapter_as_ready_with_the_books_number_and_a_link(sl
 
 def test_planned_chapters_on_the_map_claim_no_number_the_book_gives():
     """Catches the plan's numbers left on planned chapters after the book renumbers."""
-    numbers = {str(c.number): c.file for c in book_chapters()}
+    numbers = {str(c.number): c.file for c in book_chapters(COURSE)}
     for row in map_rows():
         if row.slug is not None:
             continue
@@ -198,7 +157,7 @@ def test_the_map_gives_each_number_once_and_in_book_order():
     written = [row.number for row in numbered]
     assert len(written) == len(set(written)), f"book/intro.md: a number is used twice: {written}"
     ready = [row.number for row in numbered if row.slug is not None]
-    in_book_order = [str(c.number) for c in book_chapters() if c.slug is not None]
+    in_book_order = [str(c.number) for c in book_chapters(COURSE) if c.slug is not None]
     assert ready == in_book_order, (
         f"book/intro.md: the map lists the written chapters as {ready}; list them in the book's "
         f"order, {in_book_order}"
@@ -209,11 +168,11 @@ def test_the_readme_lists_exactly_the_books_chapters_in_order(course):
     """Catches a chapter missing from README.md's table, or listed under another number."""
     rows = table_rows(section(REPO / "README.md", README_HEADING))
     written = [(cells[0], cells[1], cells[-1]) for _, cells in rows]
-    chapters = [c for c in book_chapters() if c.slug in course.slugs()]
+    chapters = [c for c in book_chapters(COURSE) if c.slug in course.slugs()]
     expected = [
         (
             str(c.number),
-            chapter_title(c.slug),
+            chapter_title(COURSE, c.slug),
             f"[`exercises/{c.slug}`](exercises/{c.slug}/{c.slug}.ipynb)",
         )
         for c in chapters

@@ -78,7 +78,7 @@ def test_chapter_page_carries_the_number_its_place_in_the_toc_gives_it(slug, htm
     assert shown, f"{slug}: the page title shows no chapter number; expected {expected}"
     assert int(shown[1]) == expected, (
         f"{slug}: the book numbers the chapter {shown[1]}, tests/test_book_map.py expects "
-        f"{expected}: bring book_chapters() in line with how Jupyter Book numbers _toc.yml"
+        f"{expected}: bring autograder/book.py's book_chapters() in line with Jupyter Book"
     )
 
 
