@@ -36,6 +36,8 @@ BY_A_PERSON = "graded by a person"
 # alignment_lab here would load torch into the command line for nothing).
 EFFECT_NOT_SHOWN = "EffectNotShown"
 INVOLVED = "Most likely involved: "
+# The grade id of every chapter's locked cell that asserts the paper's effect.
+EFFECT_CHECK_ID = "check_paper_effects"
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,10 @@ class CheckReport:
     """Every graded cell of one checked notebook, in notebook order, and how its experiment went.
 
     ``exercises`` maps each exercise's grade id to its title, e.g. ``"Exercise 3"``;
-    ``written_left_empty`` names the written answers still blank or as released.
+    ``written_left_empty`` names the written answers still blank or as released;
+    ``effect_shown`` is True when every cell of the experiment ran, effect check included, and
+    None for a chapter without an effect check. (``experiment`` leaves out a crash that failing
+    tests explain; ``effect_shown`` does not.)
     """
 
     slug: str
@@ -81,6 +86,7 @@ class CheckReport:
     experiment: ExperimentProblem | None = None
     exercises: dict[str, str] | None = None
     written_left_empty: tuple[str, ...] = ()
+    effect_shown: bool | None = None
 
     @property
     def auto_earned(self) -> float:
@@ -154,11 +160,16 @@ def check_notebook(
         scores = _scores(ws.db_url, slug)
     empty = _unwritten_answers(nbformat.read(notebook, as_version=4), released)
     results = tuple(_results(graded, scores, empty))
-    problem = experiment_problem(graded)
+    found = problem = experiment_problem(graded)
     if problem is not None and not problem.effect_not_shown:
         # A crash after failing tests is their consequence; the table already says what failed.
         problem = problem if all(c.status in (PASSED, BY_A_PERSON) for c in results) else None
-    return CheckReport(slug, results, problem, exercise_titles(course, slug), empty)
+    titles = exercise_titles(course, slug)
+    has_check = any(
+        c.metadata.get("nbgrader", {}).get("grade_id") == EFFECT_CHECK_ID for c in graded.cells
+    )
+    shown = (found is None) if has_check else None
+    return CheckReport(slug, results, problem, titles, empty, effect_shown=shown)
 
 
 def _unwritten_answers(

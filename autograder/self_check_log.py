@@ -27,6 +27,7 @@ DATA_DIR_VARIABLE = "ALIGNMENT_EXERCISES_DATA"
 EFFECT_SHOWN = "effect shown"
 EFFECT_NOT_SHOWN = "effect not shown"
 EXPERIMENT_STOPPED = "stopped with an error"
+NO_EFFECT_CHECK = "no effect check"
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,14 @@ class CheckRecord:
 
     @classmethod
     def of(cls, report: CheckReport, notebook: Path, checked_at: datetime) -> CheckRecord:
-        problem = report.experiment
-        if problem is None:
+        if report.effect_shown is None:
+            experiment = NO_EFFECT_CHECK
+        elif report.effect_shown:
             experiment = EFFECT_SHOWN
-        else:
-            experiment = EFFECT_NOT_SHOWN if problem.effect_not_shown else EXPERIMENT_STOPPED
+        elif report.experiment is not None and report.experiment.effect_not_shown:
+            experiment = EFFECT_NOT_SHOWN
+        else:  # a cell of the experiment raised, whether or not failing tests explain it
+            experiment = EXPERIMENT_STOPPED
         return cls(
             slug=report.slug,
             checked_at=checked_at,

@@ -162,6 +162,7 @@ def test_code_that_passes_its_tests_but_breaks_the_effect_check_is_reported(
     assert report.experiment.effect_not_shown
     assert report.experiment.message == "add(2, 2) gave 0, expected 4"
     assert report.experiment.involved == ("add",)
+    assert report.effect_shown is False
     text = format_report(report)
     assert "The tests pass, but the chapter's experiment does not show its effect" in text
     assert "Most likely involved: add." in text
@@ -187,6 +188,7 @@ def test_an_experiment_that_crashes_on_code_that_passes_its_tests_is_reported(
     assert report.full_marks and not report.all_good
     assert not report.experiment.effect_not_shown
     assert report.experiment.message == "OverflowError: two"
+    assert report.effect_shown is False
     assert "stopped with an error in code cell" in format_report(report)
 
 
@@ -195,11 +197,17 @@ def test_correct_code_shows_the_effect_and_an_untouched_notebook_reports_only_it
 ):
     good = learner_notebook(course_with_experiment.exercise_notebook(SLUG), tmp_path, CORRECT)
     report = check_notebook(good, course_with_experiment, progress=False)
-    assert report.all_good and report.experiment is None
+    assert report.all_good and report.experiment is None and report.effect_shown is True
     untouched = check_notebook(
         course_with_experiment.exercise_notebook(SLUG), course_with_experiment, progress=False
     )
     assert untouched.experiment is None, "a crash caused by unfinished exercises is not news"
+    assert untouched.effect_shown is False, "but the experiment did not run: no effect shown"
+
+
+def test_a_chapter_without_an_effect_check_claims_no_effect(course, tmp_path):
+    notebook = learner_notebook(course.exercise_notebook(SLUG), tmp_path, CORRECT)
+    assert check_notebook(notebook, course, progress=False).effect_shown is None
 
 
 def test_model_answers_show_citations_as_authors_and_years_not_markup():

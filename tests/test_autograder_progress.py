@@ -26,6 +26,7 @@ from autograder.self_check_log import (
     EFFECT_NOT_SHOWN,
     EFFECT_SHOWN,
     EXPERIMENT_STOPPED,
+    NO_EFFECT_CHECK,
     CheckRecord,
 )
 
@@ -118,6 +119,7 @@ def test_a_check_of_a_copied_notebook_is_recorded_outside_the_course_and_its_fol
 
     tiny = row_of(progress_lines(course, capsys), "Tiny chapter")
     assert "2 / 3" in tiny, f"add earns 2 of the 3 points: {tiny}"
+    assert NO_EFFECT_CHECK in tiny, f"this tiny chapter has no effect check: {tiny}"
     assert "1 of 1 empty" in tiny, f"the written answer was left as released: {tiny}"
     assert datetime.now().strftime("%Y-%m-%d") in tiny, f"the check's date is missing: {tiny}"
     assert row_of(progress_lines(course, capsys), "Another tiny chapter").endswith("not started")
@@ -136,7 +138,7 @@ def test_the_latest_check_replaces_the_earlier_one(course, data_dir, tmp_path, c
     assert run(course, "check", "--no-progress", finished) == 0
 
     tiny = row_of(progress_lines(course, capsys), "Tiny chapter")
-    assert "3 / 3" in tiny and "all written" in tiny and EFFECT_SHOWN in tiny, tiny
+    assert "3 / 3" in tiny and "all written" in tiny, tiny
     assert any(
         line.startswith("Checked 1 of 2 chapters: 3 / 3") for line in progress_lines(course, capsys)
     )
@@ -187,26 +189,30 @@ def test_an_unwritable_data_folder_costs_the_record_not_the_check(
     assert "warning: this check was not recorded for `progress`" in captured.err
 
 
-def report(experiment: ExperimentProblem | None) -> CheckReport:
+def report(experiment: ExperimentProblem | None, effect_shown: bool | None) -> CheckReport:
     cells = (
         CellResult("test_add", 2, 2, "passed"),
         CellResult("why", None, 1, "graded by a person"),
     )
-    return CheckReport(SLUG, cells, experiment, {}, ("why",))
+    return CheckReport(SLUG, cells, experiment, {}, ("why",), effect_shown=effect_shown)
 
 
 @pytest.mark.parametrize(
-    "experiment, said",
+    "experiment, shown, said",
     [
-        (None, EFFECT_SHOWN),
-        (ExperimentProblem(True, "seed 0: 0.4 < 0.9", ("add",), 3), EFFECT_NOT_SHOWN),
-        (ExperimentProblem(False, "ValueError: bad", (), 2), EXPERIMENT_STOPPED),
+        (None, True, EFFECT_SHOWN),
+        (ExperimentProblem(True, "seed 0: 0.4 < 0.9", ("add",), 3), False, EFFECT_NOT_SHOWN),
+        (ExperimentProblem(False, "ValueError: bad", (), 2), False, EXPERIMENT_STOPPED),
+        # a crash the report leaves out because failing tests explain it
+        (None, False, EXPERIMENT_STOPPED),
+        (None, None, NO_EFFECT_CHECK),
     ],
 )
-def test_a_record_keeps_what_the_experiment_did_and_survives_a_round_trip(experiment, said):
-    """Catches a failed effect check recorded as shown, or a record that does not read back."""
+def test_a_record_keeps_what_the_experiment_did_and_survives_a_round_trip(experiment, shown, said):
+    """Catches a failed or crashed experiment recorded as showing its effect, or a record that
+    does not read back."""
     when = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
-    record = CheckRecord.of(report(experiment), Path("x") / f"{SLUG}.ipynb", when)
+    record = CheckRecord.of(report(experiment, shown), Path("x") / f"{SLUG}.ipynb", when)
     assert record.experiment == said
     assert (record.auto_earned, record.auto_possible) == (2, 2)
     assert (record.written_total, record.written_left_empty) == (1, 1)
