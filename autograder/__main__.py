@@ -104,6 +104,22 @@ def _parser() -> argparse.ArgumentParser:
     grd.add_argument("--no-isolation", action="store_true", help="run student code unsandboxed")
     grd.add_argument("--force", action="store_true", help="re-grade unchanged submissions too")
     grd.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    ans = commands.add_parser(
+        "answers", help="after grading: a cohort's written answers, question by question, as HTML"
+    )
+    ans.add_argument("slug", help="the chapter, e.g. memorization")
+    ans.add_argument(
+        "--db", type=_gradebook_url, help="gradebook URL (default: sqlite:///<course>/gradebook.db)"
+    )
+    ans.add_argument(
+        "--anonymous", action="store_true", help="label students Student 1, 2, ... instead of names"
+    )
+    ans.add_argument(
+        "--output",
+        type=Path,
+        help="the page to write (default: grading/<slug>/answers.html, or answers-anonymous.html)",
+    )
     return parser
 
 
@@ -129,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
             from .cohort import grade_command
 
             return grade_command(course, args)
+        if args.command == "answers":
+            from .answers import answers_command
+
+            return answers_command(course, args)
         report = check_notebook(
             args.notebook, course, timeout=args.timeout, progress=not args.no_progress
         )
