@@ -18,6 +18,28 @@ SKELETON = (
     "Going further",
 )
 
+# The first code cell of every chapter: on Colab, where the course package is missing, it installs
+# it from the repository; everywhere else the import succeeds and it does nothing. A plain call
+# rather than `%pip`, so that the cell stays Python that ast and exec read (tests do both).
+INSTALL_GRADE_ID = "install_course_package"
+INSTALL_CELL = """\
+try:
+    import alignment_lab  # noqa: F401
+except ModuleNotFoundError:  # on Colab: install the course package
+    url = "{url}"
+    get_ipython().run_line_magic("pip", f"install -q {{url}}")"""
+
+
+def install_url(org_repo: str, branch: str) -> str:
+    """What pip installs the course package from: ``git+https://github.com/ORG/REPO@BRANCH``."""
+    return f"git+https://github.com/{org_repo}@{branch}"
+
+
+def install_cell(org_repo: str, branch: str) -> str:
+    """The exact source of the install cell for the repository ``org_repo`` ("org/repo")."""
+    return INSTALL_CELL.format(url=install_url(org_repo, branch))
+
+
 # A hint as chapters write it: collapsed, with Markdown inside (the blank lines let it render).
 HINT = re.compile(r"<details>\s*<summary>\s*Hint\b[^<]*</summary>\n\n(.+?)\n\n</details>", re.S)
 

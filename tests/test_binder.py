@@ -3,11 +3,13 @@
 repo2docker (what mybinder.org runs) reads only ``binder/`` when that folder exists. These fast
 checks hold ``binder/`` to the root ``requirements.txt`` (no second pin list), the course's
 Python version and the course package; tests/test_binder_lab.py builds an environment from the
-same files and opens a chapter in JupyterLab in a real browser.
+same files and opens a chapter in JupyterLab in a real browser. The dev container (GitHub
+Codespaces) is held to Binder's steps: its Python, its requirements, its postBuild.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -84,8 +86,11 @@ def test_binder_post_build_installs_the_course_package_from_pyproject():
         "postBuild installs the course package (pyproject.toml) editable, without dependencies, "
         f"so the autograder finds the course next to itself; got {install}"
     )
-    packages = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
-    assert {"alignment_lab", "autograder"} <= set(packages["packages"])
+    from setuptools import find_packages
+
+    setuptools = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = find_packages(where=REPO, **setuptools["packages"]["find"])
+    assert {"alignment_lab", "autograder"} <= set(found), f"pyproject.toml ships only {found}"
 
 
 def test_every_chapter_header_launches_its_exercise_in_jupyterlab_on_binder(course, slug):
@@ -102,4 +107,68 @@ def test_every_chapter_header_launches_its_exercise_in_jupyterlab_on_binder(cour
     target = course.root / urlpath.removeprefix("lab/tree/")
     assert target == course.exercise_notebook(slug) and target.is_file(), (
         f"the Binder link opens {urlpath}, which is not the chapter's exercise notebook"
+    )
+
+
+DEVCONTAINER = REPO / ".devcontainer" / "devcontainer.json"
+VSCODE_EXTENSIONS = {"ms-python.python", "ms-toolsai.jupyter"}
+
+
+def devcontainer() -> dict:
+    """.devcontainer/devcontainer.json, read as plain JSON (no comments, so tests can read it)."""
+    assert DEVCONTAINER.is_file(), "Codespaces reads .devcontainer/devcontainer.json: it is missing"
+    try:
+        return json.loads(DEVCONTAINER.read_text())
+    except json.JSONDecodeError as error:
+        raise AssertionError(f"write {DEVCONTAINER.name} as plain JSON: {error}") from None
+
+
+def test_the_dev_container_runs_binders_python():
+    runtime = (BINDER / "runtime.txt").read_text().strip().removeprefix("python-")
+    image = devcontainer().get("image", "")
+    tag = re.fullmatch(
+        r"mcr\.microsoft\.com/devcontainers/python:(?:\d+-)?(\d+\.\d+)(-\w+)?", image
+    )
+    assert tag and tag[1] == runtime, (
+        f"the dev container's image must be mcr.microsoft.com/devcontainers/python with Python "
+        f"{runtime} (binder/runtime.txt), e.g. ...python:1-{runtime}-bookworm; got {image!r}"
+    )
+
+
+def test_the_dev_container_installs_exactly_what_binder_installs():
+    """Binder's two steps, in order: pip installs binder/requirements.txt, then binder/postBuild
+    runs. Both from the repository root, where Codespaces runs its commands."""
+    config = devcontainer()
+    commands = [
+        config.get(k) for k in ("onCreateCommand", "updateContentCommand", "postCreateCommand")
+    ]
+    command = " && ".join(c for c in commands if isinstance(c, str))
+    steps = [step.strip() for step in command.split("&&")]
+    install = [s for s in steps if re.search(r"pip install\b.*-r binder/requirements\.txt$", s)]
+    expected = "`python -m pip install -r binder/requirements.txt` and then `binder/postBuild`"
+    assert install and "binder/postBuild" in steps, (
+        f"the dev container must run {expected}, as Binder does (onCreateCommand, one string); "
+        f"got {steps}"
+    )
+    assert steps == [install[0], "binder/postBuild"], (
+        f"the dev container must do what Binder does, in its order, and nothing more: "
+        f"{expected}; got {steps}"
+    )
+
+
+def test_the_dev_container_sets_what_binder_sets_and_brings_jupyter_to_vs_code():
+    config = devcontainer()
+    # Binder exports environment variables only from a binder/start script.
+    start = BINDER / "start"
+    binder_env = {}
+    if start.is_file():
+        binder_env = dict(re.findall(r"^export (\w+)=(\S+)", start.read_text(), re.M))
+    env = {**config.get("containerEnv", {}), **config.get("remoteEnv", {})}
+    assert env == binder_env, (
+        f"the dev container's environment variables {env} must be Binder's {binder_env}"
+    )
+    extensions = set(config.get("customizations", {}).get("vscode", {}).get("extensions", []))
+    assert extensions == VSCODE_EXTENSIONS, (
+        f"the dev container installs the VS Code extensions {sorted(VSCODE_EXTENSIONS)}, no "
+        f"others; got {sorted(extensions)}"
     )

@@ -7,12 +7,14 @@ import ast
 import re
 
 import pytest
-import yaml
+from browser_helpers import repository
 from chapter_notebook import (
     HINT,
+    INSTALL_GRADE_ID,
     SKELETON,
     ChapterNotebook,
     exercise_statement,
+    install_cell,
     is_autograded_answer,
     is_test,
     is_written_answer,
@@ -125,19 +127,68 @@ def test_the_chapter_follows_the_skeleton(source):
     assert coded_in == {"Build"}, f"coding exercises belong in Build, found in {coded_in}"
 
 
-def test_the_header_names_the_prompt_difficulty_time_and_binder_launch(course, slug, source):
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+
+
+def test_the_header_names_the_prompt_difficulty_time_and_binder_and_colab_launch(
+    course, slug, source
+):
     header = source.cells[0]
     assert header.cell_type == "markdown" and header.source.startswith("# ")
     for required in ("Ngo", "Difficulty", "Time", "Prerequisites"):
         assert required in header.source, f"the header must state {required}"
     assert re.search(r"Difficulty:?\**\s*[★*]{1,3}", header.source), "difficulty as * to ***"
-    config = yaml.safe_load((course.root / "_config.yml").read_text())
-    org_repo = config["repository"]["url"].removeprefix("https://github.com/")
+    org_repo, branch = repository()
     binder = (
-        f"https://mybinder.org/v2/gh/{org_repo}/{config['repository']['branch']}"
+        f"https://mybinder.org/v2/gh/{org_repo}/{branch}"
         f"?urlpath=lab/tree/exercises/{slug}/{slug}.ipynb"
     )
     assert binder in header.source, f"the header must link the exercise on Binder: {binder}"
+    colab = (
+        f"https://colab.research.google.com/github/{org_repo}/blob/{branch}"
+        f"/exercises/{slug}/{slug}.ipynb"
+    )
+    badge = f"[![Open the exercises in Colab]({COLAB_BADGE})]({colab})"
+    # The exercise is what Colab opens; the source notebook is what the book page shows.
+    for notebook in (course.source_notebook(slug), course.exercise_notebook(slug)):
+        text = ChapterNotebook.read(notebook).cells[0].source
+        links = re.findall(r"https://colab\.research\.google\.com/github/[^)\s\"']+", text)
+        assert links == [colab] and badge in text, (
+            f"the header of {notebook.relative_to(course.root)} must open the exercise in Colab "
+            f"with exactly one badge, beside the Binder badge: {badge}; found links {links}"
+        )
+
+
+def test_the_first_code_cell_installs_the_course_package_where_it_is_missing(course, slug):
+    """On Colab nothing of the repository is installed; the cell installs it there and does
+    nothing elsewhere. It comes before the imports, and is the same in every chapter."""
+    expected = install_cell(*repository())
+    for path in (course.source_notebook(slug), course.exercise_notebook(slug)):
+        code = [c for c in ChapterNotebook.read(path).cells if c.cell_type == "code"]
+        where = path.relative_to(course.root)
+        found = [i for i, c in enumerate(code) if c.source.strip() == expected]
+        assert code and code[0].source == expected, (
+            f"{where}: the first code cell must be exactly the install cell"
+            + (f" (it is code cell {found[0] + 1})" if found else "")
+            + f":\n{expected}"
+        )
+        again = [
+            i + 1 for i, c in enumerate(code) if i and re.search(r"\bpip\b.*install", c.source)
+        ]
+        assert not again, f"{where}: only the first code cell installs; code cells {again} do too"
+    first = ChapterNotebook.read(course.source_notebook(slug)).cells[1]
+    assert first.cell_type == "code" and first.source == expected, (
+        f"the install cell must follow the header cell directly in {slug}"
+    )
+    meta = nbgrader(first)
+    wanted = {"grade_id": INSTALL_GRADE_ID, "locked": True, "grade": False, "solution": False}
+    assert {key: meta.get(key) for key in wanted} == wanted, (
+        f"the install cell is locked (restored when graded) and ungraded: its nbgrader "
+        f"metadata must hold {wanted}; got {meta}"
+    )
+    assert first.metadata.get("tags") == ["remove-cell"], (
+        "tag the install cell remove-cell: the book's reader has no use for it"
+    )
 
 
 def test_every_chapter_is_in_the_table_of_contents(course, slug):
