@@ -106,3 +106,15 @@ def exercise_statement(cells, answer: int) -> str:
             break
         statement.insert(0, cell.source)
     return "\n\n".join(statement)
+
+
+def solved_exercise_notebook(course, slug: str) -> nbformat.NotebookNode:
+    """The chapter's exercise notebook with every autograded answer replaced by the model
+    solution from its source, as a learner who solved the chapter would have it."""
+    exercise = nbformat.read(course.exercise_notebook(slug), as_version=4)
+    source = ChapterNotebook.read(course.source_notebook(slug))
+    solutions = {nbgrader(c)["grade_id"]: c.source for c in source.cells if is_autograded_answer(c)}
+    for cell in exercise.cells:
+        if is_autograded_answer(cell):
+            cell.source = solutions[nbgrader(cell)["grade_id"]]
+    return exercise

@@ -41,7 +41,13 @@ from browser_helpers import (
     wait_for_http,
     watch,
 )
-from chapter_notebook import ChapterNotebook, is_autograded_answer, is_test, nbgrader
+from chapter_notebook import (
+    ChapterNotebook,
+    is_autograded_answer,
+    is_test,
+    nbgrader,
+    solved_exercise_notebook,
+)
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.slow
@@ -411,12 +417,7 @@ def test_learner_opening_the_binder_link_meets_the_first_stub_then_a_test_that_e
 def solved_copy(course, root: Path, slug: str) -> tuple[str, int]:
     """The exercise notebook with every autograded answer replaced by the model solution, as a
     learner who solved the chapter would have it. Returns its urlpath and cell count."""
-    exercise = nbformat.read(course.exercise_notebook(slug), as_version=4)
-    source = ChapterNotebook.read(course.source_notebook(slug))
-    solutions = {nbgrader(c)["grade_id"]: c.source for c in source.cells if is_autograded_answer(c)}
-    for cell in exercise.cells:
-        if is_autograded_answer(cell):
-            cell.source = solutions[nbgrader(cell)["grade_id"]]
+    exercise = solved_exercise_notebook(course, slug)
     target = root / "solved" / slug / f"{slug}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(exercise, target)

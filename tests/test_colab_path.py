@@ -31,8 +31,8 @@ from browser_helpers import repository
 from chapter_notebook import (
     ChapterNotebook,
     install_url,
-    is_autograded_answer,
     nbgrader,
+    solved_exercise_notebook,
 )
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
@@ -261,12 +261,7 @@ def solved_exercise(course, slug: str, folder: Path, package: Path) -> Path:
     """The exercise notebook, alone in ``folder``, with the model solutions filled in, its
     install cell pointed at ``package`` instead of GitHub, and a last cell that reports where
     alignment_lab and Colab's own libraries were imported from."""
-    nb = nbformat.read(course.exercise_notebook(slug), as_version=4)
-    source = ChapterNotebook.read(course.source_notebook(slug))
-    solutions = {nbgrader(c)["grade_id"]: c.source for c in source.cells if is_autograded_answer(c)}
-    for cell in nb.cells:
-        if is_autograded_answer(cell):
-            cell.source = solutions[nbgrader(cell)["grade_id"]]
+    nb = solved_exercise_notebook(course, slug)
     install = next(c for c in nb.cells if c.cell_type == "code")
     url = install_url(*repository())
     assert install.source.count(url) == 1, f"the first code cell should install from {url}"
