@@ -9,4 +9,6 @@ lives here, with its own unit tests.
 - :mod:`alignment_lab.worlds.redundant_features` -- binary labels that every feature predicts,
   each with a strength of its own (gradient starvation);
 - :mod:`alignment_lab.worlds.two_moons` -- two interleaving half circles (gradient starvation).
+- :mod:`alignment_lab.worlds.weight_space` -- a network trained in a random subspace of its
+  parameters or under a weight mask (which parameters matter).
 """
