@@ -8,7 +8,9 @@ lives here, with its own unit tests.
   ReLU features, for a closed-form read-out of any size (double descent);
 - :mod:`alignment_lab.worlds.redundant_features` -- binary labels that every feature predicts,
   each with a strength of its own (gradient starvation);
-- :mod:`alignment_lab.worlds.two_moons` -- two interleaving half circles (gradient starvation).
+- :mod:`alignment_lab.worlds.sparse_parity` -- the parity of a few hidden positions of random
+  sign strings, trained online (a loss plateau with hidden progress);
+- :mod:`alignment_lab.worlds.two_moons` -- two interleaving half circles (gradient starvation);
 - :mod:`alignment_lab.worlds.weight_space` -- a network trained in a random subspace of its
   parameters or under a weight mask (which parameters matter).
 """
