@@ -4,6 +4,8 @@ lives here, with its own unit tests.
 
 - :mod:`alignment_lab.worlds.assistance_game` -- a human with a hidden goal chooses from menus,
   a robot watches (CIRL and the off-switch);
+- :mod:`alignment_lab.worlds.preference_responses` -- vector "responses", a hidden gold reward
+  and noisy Bradley-Terry comparisons of it (reward models and overoptimization);
 - :mod:`alignment_lab.worlds.random_features` -- handwritten digits seen through frozen random
   ReLU features, for a closed-form read-out of any size (double descent);
 - :mod:`alignment_lab.worlds.redundant_features` -- binary labels that every feature predicts,
