@@ -13,6 +13,7 @@ from .course import Course
 from .self_check_log import CheckRecord, Log, log_dir
 
 NOT_STARTED = "not started"
+TITLE_WIDTH = 32  # characters; longer titles are cut so that a row fits a terminal
 CHECK_COMMAND = "python -m autograder check exercises/<slug>/<slug>.ipynb"
 
 
@@ -36,14 +37,24 @@ def progress_rows(course: Course, log: Log) -> list[ProgressRow]:
     ]
 
 
+def shortened(title: str, width: int = TITLE_WIDTH) -> str:
+    """``title`` if it fits in ``width`` characters, else cut at a word and ended with "…"."""
+    if len(title) <= width:
+        return title
+    head = title[: width - 1]
+    if title[width - 1] != " ":  # the cut falls inside a word: drop that word
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:") + "…"
+
+
 def format_progress(rows: list[ProgressRow], log: Log) -> str:
     """The rows as a plain-text table, then totals and where the records are kept."""
-    header = ("#", "chapter", "autograded", "written answers", "experiment", "last checked")
+    header = ("#", "chapter", "points", "written", "experiment", "checked")
     table = [header]
     for row in rows:
         r = row.latest
         if r is None:
-            table.append((str(row.number), row.title, "", "", "", NOT_STARTED))
+            table.append((str(row.number), shortened(row.title), "", "", "", NOT_STARTED))
             continue
         written = (
             f"{r.written_left_empty} of {r.written_total} empty"
@@ -53,7 +64,7 @@ def format_progress(rows: list[ProgressRow], log: Log) -> str:
         table.append(
             (
                 str(row.number),
-                row.title,
+                shortened(row.title),
                 f"{r.auto_earned:g} / {r.auto_possible:g}",
                 written if r.written_total else "none",
                 r.experiment,

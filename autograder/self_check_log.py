@@ -26,7 +26,7 @@ DATA_DIR_VARIABLE = "ALIGNMENT_EXERCISES_DATA"
 
 EFFECT_SHOWN = "effect shown"
 EFFECT_NOT_SHOWN = "effect not shown"
-EXPERIMENT_STOPPED = "stopped with an error"
+EXPERIMENT_STOPPED = "stopped: error"
 NO_EFFECT_CHECK = "no effect check"
 
 

@@ -241,3 +241,16 @@ def test_the_self_study_page_shows_check_and_progress_together():
         and "python -m autograder progress" in b
     ]
     assert together, "book/self-study.md: show `check` and `progress` in one bash block"
+
+
+def test_a_long_title_is_cut_at_a_word_so_that_a_row_fits_a_terminal():
+    """Catches a table as wide as its longest title (rows wrapping in an 80-100 column
+    terminal)."""
+    from autograder.learner_progress import TITLE_WIDTH, shortened
+
+    long = "Reward models from preferences, and overoptimization"
+    cut = shortened(long)
+    assert len(cut) <= TITLE_WIDTH and cut.endswith("…"), cut
+    assert cut == "Reward models from preferences…", "cut after the last whole word that fits"
+    assert shortened("Scaling, batch size and emergence") == "Scaling, batch size and…"
+    assert shortened("Double descent") == "Double descent"
