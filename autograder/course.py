@@ -6,6 +6,7 @@ A chapter is one nbgrader assignment named by its slug, holding one notebook of 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 CONFIG_FILE = "nbgrader_config.py"
+# A chapter notebook's name as copying leaves it: "Copy of memorization", "memorization (1)".
+_COPY_NAME = re.compile(r"(?:Copy of )?(?P<slug>.+?)(?: ?\(\d+\))?")
 
 
 class NotAChapterNotebook(ValueError):
@@ -77,6 +80,9 @@ class Course:
     def chapter_of(self, notebook: Path) -> str:
         """The slug of the chapter a learner's notebook belongs to, judged by its file name.
 
+        The names copies get on their way are accepted too: Google Drive's ``Copy of <slug>``
+        and a browser's second download ``<slug> (1)``.
+
         Raises ``NotAChapterNotebook`` with the list of valid names when it belongs to none.
         """
         slugs = self.slugs()
@@ -86,13 +92,14 @@ class Course:
                 f"exercises/{slugs[0] if slugs else '<slug>'}/"
                 f"{slugs[0] if slugs else '<slug>'}.ipynb."
             )
-        if notebook.stem not in slugs:
+        stem = _COPY_NAME.fullmatch(notebook.stem)["slug"]
+        if stem not in slugs:
             names = ", ".join(f"{s}.ipynb" for s in slugs) or "(none: solutions/ is empty)"
             raise NotAChapterNotebook(
                 f"{notebook.name} is not a chapter notebook of this course. A chapter notebook "
                 f"keeps the name it was released with; the chapters are: {names}."
             )
-        return notebook.stem
+        return stem
 
     def nbgrader_config(self) -> Config:
         """The course's shipped nbgrader configuration, as nbgrader itself would load it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from tiny_course import CORRECT_ANSWERS as CORRECT
@@ -106,6 +107,20 @@ def test_a_notebook_of_another_name_is_refused_with_the_valid_names(course, tmp_
     other.write_text(course.exercise_notebook(SLUG).read_text())
     with pytest.raises(NotAChapterNotebook, match="tiny.ipynb"):
         check_notebook(other, course, progress=False)
+
+
+@pytest.mark.parametrize("name", [f"Copy of {SLUG}.ipynb", f"{SLUG} (1).ipynb", f"{SLUG}(2).ipynb"])
+def test_a_notebook_renamed_by_copying_still_names_its_chapter(course, name):
+    """Catches Google Drive's "Copy of ..." or a browser's "(1)" refused as another notebook."""
+    assert course.chapter_of(Path(name)) == SLUG
+
+
+@pytest.mark.parametrize(
+    "name", [f"Copy of {SLUG}x.ipynb", f"my {SLUG}.ipynb", f"{SLUG} (a).ipynb"]
+)
+def test_other_names_are_still_refused(course, name):
+    with pytest.raises(NotAChapterNotebook, match="tiny.ipynb"):
+        course.chapter_of(Path(name))
 
 
 def test_a_broken_notebook_file_is_refused_readably(course, tmp_path):
