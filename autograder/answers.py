@@ -153,7 +153,7 @@ def collect_answers(
         GradebookUnavailable: if the gradebook cannot be opened.
     """
     course.require_chapter(slug)
-    db_url = db_url or f"sqlite:///{course.root / 'gradebook.db'}"
+    db_url = db_url or course.gradebook_url
     submissions = _submissions(course, slug, db_url)
     if anonymous:
         labels = _anonymous_labels(course, slug, [s.student for s in submissions])

@@ -71,6 +71,11 @@ class Course:
             )
         return slug
 
+    @property
+    def gradebook_url(self) -> str:
+        """The default gradebook: ``gradebook.db`` in the course root, as an SQLAlchemy URL."""
+        return f"sqlite:///{self.root / 'gradebook.db'}"
+
     def source_notebook(self, slug: str) -> Path:
         return self.solutions_dir / slug / f"{slug}.ipynb"
 

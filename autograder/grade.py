@@ -160,7 +160,7 @@ def grade_chapter(
             f"{problem}\nRefusing to run student code unisolated; pass --no-isolation to accept it."
         )
     limits = limits or Limits()
-    db_url = db_url or f"sqlite:///{course.root / 'gradebook.db'}"
+    db_url = db_url or course.gradebook_url
     config = course.nbgrader_config()
     create_gradebook(db_url, config.CourseDirectory.get("course_id", ""))
     state = course.root / "grading" / slug
