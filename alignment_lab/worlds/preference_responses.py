@@ -23,6 +23,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from alignment_lab.arguments import positive_int
 from alignment_lab.training import train
 
 __all__ = [
@@ -37,12 +38,6 @@ __all__ = [
 ]
 
 DIMENSION = 8  # coordinates of one response
-
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}.")
-    return int(value)
 
 
 def _responses(name: str, x: np.ndarray) -> np.ndarray:
@@ -82,7 +77,7 @@ def sample_responses(count: int, *, seed: int) -> np.ndarray:
     Raises:
         ValueError: if ``count`` is not a positive int.
     """
-    count = _positive_int("count", count)
+    count = positive_int("count", count)
     return np.random.default_rng(seed).standard_normal((count, DIMENSION))
 
 
@@ -174,7 +169,7 @@ def fit_reward_model(
         model,
         pairs,
         torch.as_tensor(labels, dtype=torch.float32),
-        max_epochs=_positive_int("epochs", epochs),
+        max_epochs=positive_int("epochs", epochs),
         lr=lr,
         loss_fn=lambda rewards, y: loss(rewards[:, 0], rewards[:, 1], y),
         seed=seed,

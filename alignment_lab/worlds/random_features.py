@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from alignment_lab.arguments import positive_int
 from alignment_lab.data import load_digits_split
 
 __all__ = [
@@ -23,12 +24,6 @@ __all__ = [
     "feature_counts",
     "flip_labels",
 ]
-
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}.")
-    return int(value)
 
 
 class RandomReLUFeatures:
@@ -50,8 +45,8 @@ class RandomReLUFeatures:
     """
 
     def __init__(self, in_features: int, num_features: int, *, seed: int = 0) -> None:
-        self.in_features = _positive_int("in_features", in_features)
-        self.num_features = _positive_int("num_features", num_features)
+        self.in_features = positive_int("in_features", in_features)
+        self.num_features = positive_int("num_features", num_features)
         rng = np.random.default_rng(seed)
         # One row per feature, drawn in order: the first p rows are the same for any total.
         rows = rng.standard_normal((self.num_features, self.in_features + 1))
@@ -113,8 +108,8 @@ def digits_in_random_features(
     Raises:
         ValueError: for counts that are not positive or that need more than 1078 images.
     """
-    n_train = _positive_int("n_train", n_train)
-    max_features = _positive_int("max_features", max_features)
+    n_train = positive_int("n_train", n_train)
+    max_features = positive_int("max_features", max_features)
     if isinstance(n_val, bool) or not isinstance(n_val, (int, np.integer)) or n_val < 0:
         raise ValueError(f"n_val must be an int >= 0, got {n_val!r}.")
     split = load_digits_split(test_fraction=0.4, seed=seed)
@@ -147,7 +142,7 @@ def feature_counts(n: int, *, low: int = 10, high: int = 8000, num: int = 19) ->
         ValueError: unless ``1 <= low <= n <= high`` and ``num >= 2``.
     """
     for name, value in (("n", n), ("low", low), ("high", high), ("num", num)):
-        _positive_int(name, value)
+        positive_int(name, value)
     if not low <= n <= high or num < 2:
         raise ValueError(
             f"need low <= n <= high and num >= 2, got low={low}, n={n}, high={high}, num={num}; "

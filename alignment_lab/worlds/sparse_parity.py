@@ -13,6 +13,7 @@ import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
+from alignment_lab.arguments import positive_int
 from alignment_lab.seeding import use_single_thread
 from alignment_lab.training import History, MetricFn
 
@@ -20,8 +21,7 @@ __all__ = ["parity_batch", "train_online"]
 
 
 def _check_relevant(num_bits: int, relevant: Sequence[int]) -> list[int]:
-    if isinstance(num_bits, bool) or not isinstance(num_bits, int) or num_bits < 1:
-        raise ValueError(f"num_bits must be a positive int, got {num_bits!r}.")
+    positive_int("num_bits", num_bits)
     positions = [int(i) for i in relevant]
     if not positions or len(set(positions)) != len(positions):
         raise ValueError(
@@ -55,8 +55,7 @@ def parity_batch(
         ValueError: for a non-positive size or positions outside ``0..num_bits-1``.
     """
     positions = _check_relevant(num_bits, relevant)
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"size must be a positive int, got {size!r}.")
+    size = positive_int("size", size)
     X = torch.randint(0, 2, (size, num_bits), generator=generator).float() * 2 - 1
     y = (X[:, positions].prod(dim=1) < 0).long()
     return X, y
@@ -105,13 +104,9 @@ def train_online(
             positions.
     """
     _check_relevant(num_bits, relevant)
-    for name, value in (
-        ("steps", steps),
-        ("batch_size", batch_size),
-        ("measure_every", measure_every),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}.")
+    steps = positive_int("steps", steps)
+    batch_size = positive_int("batch_size", batch_size)
+    measure_every = positive_int("measure_every", measure_every)
     use_single_thread()
     generator = torch.Generator().manual_seed(seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)

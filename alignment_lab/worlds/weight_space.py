@@ -26,6 +26,7 @@ from torch.func import functional_call
 from torch.nn.utils import prune, vector_to_parameters
 from tqdm.auto import tqdm
 
+from alignment_lab.arguments import positive_int
 from alignment_lab.seeding import use_single_thread
 from alignment_lab.training import TrainResult, train
 
@@ -42,12 +43,6 @@ def linear_layers(net: nn.Module) -> list[nn.Linear]:
     if not layers:
         raise ValueError("net has no nn.Linear layer; pass a network from make_mlp.")
     return layers
-
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}.")
-    return value
 
 
 def train_in_subspace(
@@ -91,9 +86,9 @@ def train_in_subspace(
         ValueError: for a bad ``dim``, ``steps`` or ``batch_size``, or a ``point`` whose output
             does not have one entry per parameter of ``net``.
     """
-    _positive_int("dim", dim)
-    _positive_int("steps", steps)
-    _positive_int("batch_size", batch_size)
+    dim = positive_int("dim", dim)
+    steps = positive_int("steps", steps)
+    batch_size = positive_int("batch_size", batch_size)
     use_single_thread()
     names = [name for name, _ in net.named_parameters()]
     shapes = [p.shape for _, p in net.named_parameters()]
