@@ -121,7 +121,10 @@ def test_a_check_of_a_copied_notebook_is_recorded_outside_the_course_and_its_fol
     assert "2 / 3" in tiny, f"add earns 2 of the 3 points: {tiny}"
     assert NO_EFFECT_CHECK in tiny, f"this tiny chapter has no effect check: {tiny}"
     assert "1 of 1 empty" in tiny, f"the written answer was left as released: {tiny}"
-    assert datetime.now().strftime("%Y-%m-%d") in tiny, f"the check's date is missing: {tiny}"
+    # The record's own time, not the clock's: a check just before midnight shows yesterday.
+    recorded = CheckRecord.from_json((data_dir / f"{SLUG}.json").read_text()).checked_at
+    shown = recorded.astimezone().strftime("%Y-%m-%d %H:%M")
+    assert shown in tiny, f"the check's date and time {shown} are missing: {tiny}"
     assert row_of(progress_lines(course, capsys), "Another tiny chapter").endswith("not started")
 
 
