@@ -4,6 +4,8 @@ lives here, with its own unit tests.
 
 - :mod:`alignment_lab.worlds.assistance_game` -- a human with a hidden goal chooses from menus,
   a robot watches (CIRL and the off-switch);
+- :mod:`alignment_lab.worlds.gridworld` -- a grid of cells with walls and absorbing cells as a
+  tabular decision process, and value iteration for a batch of state rewards in any such process;
 - :mod:`alignment_lab.worlds.preference_responses` -- vector "responses", a hidden gold reward
   and noisy Bradley-Terry comparisons of it (reward models and overoptimization);
 - :mod:`alignment_lab.worlds.random_features` -- handwritten digits seen through frozen random
