@@ -12,6 +12,8 @@ chapter notebook. One module per job:
 - :mod:`alignment_lab.reporting` -- ``show_table``: results as HTML tables, text in a terminal;
 - :mod:`alignment_lab.widgets` -- ``explore``: sliders with a Run button that also run headless;
 - :mod:`alignment_lab.effects` -- ``involving``: the effect check names the exercises it rests on;
+- :mod:`alignment_lab.planning` -- optimal values, policy values and greedy policies in small
+  decision processes known exactly, for a batch of reward functions at once;
 - :mod:`alignment_lab.worlds` -- the worlds chapters build on (games, datasets, toy problems),
   one module per world.
 
@@ -26,6 +28,7 @@ __all__ = [
     "data",
     "effects",
     "metrics",
+    "planning",
     "plotting",
     "regions",
     "reporting",

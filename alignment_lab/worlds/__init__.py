@@ -5,13 +5,16 @@ lives here, with its own unit tests.
 - :mod:`alignment_lab.worlds.assistance_game` -- a human with a hidden goal chooses from menus,
   a robot watches (CIRL and the off-switch);
 - :mod:`alignment_lab.worlds.gridworld` -- a grid of cells with walls and absorbing cells as a
-  tabular decision process, and value iteration for a batch of state rewards in any such process;
+  tabular decision process (the agent chapters);
 - :mod:`alignment_lab.worlds.preference_responses` -- vector "responses", a hidden gold reward
   and noisy Bradley-Terry comparisons of it (reward models and overoptimization);
 - :mod:`alignment_lab.worlds.random_features` -- handwritten digits seen through frozen random
   ReLU features, for a closed-form read-out of any size (double descent);
 - :mod:`alignment_lab.worlds.redundant_features` -- binary labels that every feature predicts,
   each with a strength of its own (gradient starvation);
+- :mod:`alignment_lab.worlds.reward_pairs` -- rewards of transitions on a tabular decision
+  process: potential shaping, the regret of optimizing a proxy, demonstrations, and random
+  (true, disguised proxy) reward pairs (value learning's impossibility, and reward distances);
 - :mod:`alignment_lab.worlds.sparse_parity` -- the parity of a few hidden positions of random
   sign strings, trained online (a loss plateau with hidden progress);
 - :mod:`alignment_lab.worlds.two_moons` -- two interleaving half circles (gradient starvation);

@@ -1,19 +1,15 @@
-"""Tabular worlds: a grid of cells an agent walks on, and planning in any small MDP.
+"""A grid of cells an agent walks on, as a tabular decision process.
 
-A world here is a finite Markov decision process given by its transition array
-``transitions[s, a, s']`` (the probability of moving to state ``s'`` after action ``a`` in
-state ``s``). :class:`Gridworld` builds that array for a grid with walls and cells that end the
-episode; :func:`value_iteration` plans in any such array, for one reward function or for a batch
-of them at once.
+:class:`Gridworld` numbers the open cells of a grid with walls as states and gives the moves of
+:data:`MOVES` as a table ``next_state[s, a]`` and as the transition array
+``transitions[s, a, s']`` (the probability of moving to state ``s'`` after action ``a`` in state
+``s``; here 0 or 1). Plan in it with :mod:`alignment_lab.planning`.
 
-Conventions shared by every chapter that uses this module:
-
-- a reward is a function of the state: ``reward[s]`` is received in every step spent in ``s``;
-- the value of a state is the discounted sum from now on,
-  ``V(s) = reward[s] + discount * max_a sum_s' transitions[s, a, s'] * V(s')``;
-- an episode that "ends" in a cell stays there forever (the cell is absorbing), so its reward
-  keeps coming, discounted. Chapters that want a one-off reward at the end put it on a state and
-  give the absorbing state reward 0 after it.
+An episode that "ends" in an absorbing cell stays there forever: under a state reward ``r[s]``
+(received in every step spent in ``s``; the planner takes it as ``r[..., None]``) the cell's
+reward keeps coming, discounted. For a one-off reward at the end, give the absorbing cell reward
+0 and put the reward on a cell before it, or pass the absorbing cells to the planner as
+``terminal`` (worth 0) and pay the reward on the transition into them.
 """
 
 from __future__ import annotations
@@ -25,7 +21,7 @@ import numpy as np
 
 from alignment_lab.arguments import positive_int
 
-__all__ = ["MOVES", "Gridworld", "value_iteration"]
+__all__ = ["MOVES", "Gridworld"]
 
 MOVES: dict[str, tuple[int, int]] = {
     "up": (-1, 0),
@@ -143,65 +139,3 @@ class Gridworld:
         rows, columns = np.array(self.cells).T
         picture[rows, columns] = per_state
         return picture
-
-
-def value_iteration(
-    transitions: np.ndarray,
-    reward: np.ndarray,
-    discount: float,
-    tolerance: float = 1e-10,
-    max_iterations: int = 100_000,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Optimal values of state rewards, by repeated Bellman backups until they stop changing.
-
-    Args:
-        transitions: array ``[n_states, n_actions, n_states]``, each ``[s, a, :]`` a
-            probability distribution.
-        reward: array ``[..., n_states]``: one reward function, or a batch of them (leading
-            axes are kept), received in every step spent in a state.
-        discount: gamma, in [0, 1).
-        tolerance: stop when no value moves by more than this in one backup.
-        max_iterations: give up (RuntimeError) after this many backups.
-
-    Returns:
-        ``(values, q_values)``: arrays ``[..., n_states]`` and ``[..., n_states, n_actions]``,
-        with ``q_values[..., s, a] = reward[..., s] + discount * E[values(s')]``.
-    """
-    transitions = np.asarray(transitions, dtype=float)
-    reward = np.asarray(reward, dtype=float)
-    if transitions.ndim != 3 or transitions.shape[0] != transitions.shape[2]:
-        raise ValueError(
-            f"transitions must have shape [n_states, n_actions, n_states], got {transitions.shape}."
-        )
-    if not np.allclose(transitions.sum(axis=2), 1.0) or (transitions < 0).any():
-        raise ValueError("each transitions[s, a, :] must be a probability distribution.")
-    if reward.ndim == 0 or reward.shape[-1] != transitions.shape[0]:
-        raise ValueError(
-            f"reward must end with one entry per state ({transitions.shape[0]}), "
-            f"got shape {reward.shape}."
-        )
-    if not 0.0 <= discount < 1.0:
-        raise ValueError(f"discount must be in [0, 1), got {discount}.")
-    max_iterations = positive_int("max_iterations", max_iterations)
-
-    deterministic = np.isin(transitions, (0.0, 1.0)).all()
-    next_state = transitions.argmax(axis=2)
-
-    def q_of(values: np.ndarray) -> np.ndarray:
-        if deterministic:
-            expected_next = values[..., next_state]
-        else:
-            expected_next = np.einsum("sat,...t->...sa", transitions, values)
-        return reward[..., :, None] + discount * expected_next
-
-    values = reward.copy()
-    for _ in range(max_iterations):
-        q_values = q_of(values)
-        updated = q_values.max(axis=-1)
-        if np.abs(updated - values).max() <= tolerance:
-            return updated, q_of(updated)
-        values = updated
-    raise RuntimeError(
-        f"value iteration did not converge to {tolerance} in {max_iterations} backups "
-        f"(discount {discount}); raise max_iterations or tolerance."
-    )
