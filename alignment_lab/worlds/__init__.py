@@ -6,6 +6,11 @@ lives here, with its own unit tests.
   a robot watches (CIRL and the off-switch);
 - :mod:`alignment_lab.worlds.gridworld` -- a grid of cells with walls and absorbing cells as a
   tabular decision process (the agent chapters);
+- :mod:`alignment_lab.worlds.offline_rl` -- logged episodes in small tabular decision processes
+  (a grid with mixed-quality data, a lucky gamble, a noisy chain), weighted-count policies and
+  offline Q-learning (imitation vs offline RL);
+- :mod:`alignment_lab.worlds.power_seeking` -- a fork where one move keeps more terminal options
+  than the other, gridworlds drawn as text, and i.i.d. reward distributions (power-seeking);
 - :mod:`alignment_lab.worlds.preference_responses` -- vector "responses", a hidden gold reward
   and noisy Bradley-Terry comparisons of it (reward models and overoptimization);
 - :mod:`alignment_lab.worlds.random_features` -- handwritten digits seen through frozen random
