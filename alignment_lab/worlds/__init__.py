@@ -4,6 +4,9 @@ lives here, with its own unit tests.
 
 - :mod:`alignment_lab.worlds.assistance_game` -- a human with a hidden goal chooses from menus,
   a robot watches (CIRL and the off-switch);
+- :mod:`alignment_lab.worlds.coin_grid` -- a square grid with a coin that sits in one corner
+  during training, an expert that walks to it, and batched rollouts of any policy (goal
+  misgeneralization);
 - :mod:`alignment_lab.worlds.gridworld` -- a grid of cells with walls and absorbing cells as a
   tabular decision process (the agent chapters);
 - :mod:`alignment_lab.worlds.offline_rl` -- logged episodes in small tabular decision processes
