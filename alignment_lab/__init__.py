@@ -4,10 +4,11 @@ Plumbing only; the interesting parts of each experiment are written by the learn
 chapter notebook. One module per job:
 
 - :mod:`alignment_lab.seeding` -- ``seed_everything``, single-threaded torch;
-- :mod:`alignment_lab.data` -- small datasets split, standardized and ready as tensors;
+- :mod:`alignment_lab.data` -- small datasets split into tensors, standardized or (the digits)
+  scaled to [0, 1];
 - :mod:`alignment_lab.training` -- ``make_mlp`` and a training loop that records a history;
 - :mod:`alignment_lab.metrics` -- predictions, accuracy (also with a feature shuffled), snapshots;
-- :mod:`alignment_lab.plotting` -- curves over epochs with several seeds;
+- :mod:`alignment_lab.plotting` -- curves over epochs with several seeds, digit images in rows;
 - :mod:`alignment_lab.regions` -- decision regions of 2-D classifiers, their input-space margin;
 - :mod:`alignment_lab.reporting` -- ``show_table``: results as HTML tables, text in a terminal;
 - :mod:`alignment_lab.widgets` -- ``explore``: sliders with a Run button that also run headless;

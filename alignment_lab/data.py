@@ -1,7 +1,9 @@
-"""Small datasets, split and standardized, as float32 torch tensors.
+"""Small datasets, split into train / validation / test parts, as float32 torch tensors.
 
-Everything here ships with a pinned package (scikit-learn's ``load_digits``) or is passed in by
-the caller: nothing is downloaded.
+Features are standardized with the training statistics, except for the digits scaled to [0, 1]
+(:func:`load_unit_digits`), whose pixels keep their meaning as ink. Everything here ships with
+a pinned package (scikit-learn's ``load_digits``) or is passed in by the caller: nothing is
+downloaded.
 """
 
 from __future__ import annotations
@@ -14,7 +16,17 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from torch import Tensor
 
-__all__ = ["DataSplit", "split_dataset", "load_digits_split"]
+__all__ = [
+    "DIGIT_SIDE",
+    "MAX_INTENSITY",
+    "DataSplit",
+    "split_dataset",
+    "load_digits_split",
+    "load_unit_digits",
+]
+
+DIGIT_SIDE = 8  # each digit is an 8 x 8 image, flattened row by row: pixel 8 * row + col
+MAX_INTENSITY = 16.0  # load_digits stores ink as integers 0 (blank) .. 16 (full ink)
 
 
 @dataclass(frozen=True)
@@ -22,7 +34,8 @@ class DataSplit:
     """A train / validation / test split of a classification dataset.
 
     Attributes:
-        X_train: ``Tensor[n_train, n_features]``, float32, standardized features.
+        X_train: ``Tensor[n_train, n_features]``, float32 features (standardized, unless the
+            loader that made the split says otherwise).
         y_train: ``Tensor[n_train]``, int64 class labels in ``[0, num_classes)``.
         X_val: ``Tensor[n_val, n_features]``; ``n_val`` is 0 when no validation split was asked.
         y_val: ``Tensor[n_val]``, int64.
@@ -155,7 +168,8 @@ def load_digits_split(
     """scikit-learn's 8x8 handwritten digits (1797 images, 64 pixel features, 10 classes), split.
 
     Pixel intensities (0-16) are standardized with the training mean and std. See
-    :func:`split_dataset` for the arguments.
+    :func:`split_dataset` for the arguments; :func:`load_unit_digits` gives the same split with
+    intensities scaled to [0, 1] instead.
 
     Returns:
         A :class:`DataSplit`; ``X_*`` are ``Tensor[n, 64]`` float32, ``y_*`` ``Tensor[n]`` int64.
@@ -168,4 +182,41 @@ def load_digits_split(
         val_fraction=val_fraction,
         seed=seed,
         standardize=standardize,
+    )
+
+
+def load_unit_digits(
+    *,
+    test_fraction: float = 0.2,
+    val_fraction: float = 0.0,
+    seed: int = 0,
+) -> DataSplit:
+    """The digits of :func:`load_digits_split`, with ink scaled to [0, 1] and not standardized.
+
+    Blank is exactly 0 and full ink exactly 1 in every image, so a pixel means the same in every
+    image and part: a trigger patch can be drawn at full ink, an L-infinity radius is a fraction
+    of full intensity, and the valid images form the box ``[0, 1]^64``. Standardizing would make
+    a blank pixel non-zero and the rarely inked edge pixels huge.
+
+    Args:
+        test_fraction: share of the 1797 images held out for testing, in ``(0, 1)``.
+        val_fraction: share held out for validation, in ``[0, 1)``; 0 gives empty tensors.
+        seed: seeds the stratified split; the same seed and fractions give the same split as
+            :func:`load_digits_split`.
+
+    Returns:
+        A :class:`DataSplit`; ``X_*`` are ``Tensor[n, 64]`` float32 in ``[0, 1]`` (pixel
+        ``8 * row + col``), ``y_*`` ``Tensor[n]`` int64 digits 0-9.
+
+    Raises:
+        ValueError: for fractions outside their range (see :func:`split_dataset`).
+    """
+    digits = load_digits()
+    return split_dataset(
+        digits.data / MAX_INTENSITY,
+        digits.target,
+        test_fraction=test_fraction,
+        val_fraction=val_fraction,
+        seed=seed,
+        standardize=False,
     )

@@ -1,4 +1,5 @@
-"""Figures of curves over epochs with several seeds: a mean line and a band across seeds."""
+"""Figures: curves over epochs with several seeds (a mean line and a band across seeds), and
+8x8 digit images in labelled rows."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from torch import Tensor
 
-__all__ = ["pad_runs", "plot_seed_band", "plot_curves"]
+from alignment_lab.data import DIGIT_SIDE
+
+__all__ = ["pad_runs", "plot_seed_band", "plot_curves", "plot_digits"]
 
 
 def pad_runs(runs: Sequence[Sequence[float]]) -> np.ndarray:
@@ -139,3 +144,83 @@ def plot_curves(
     ax.grid(alpha=0.3)
     ax.legend()
     return fig, ax
+
+
+def _digit_pixels(label: str, images: object, n_captions: int) -> np.ndarray:
+    """One row's images as ``[k, 8, 8]`` floats clipped to [0, 1], after checking the row."""
+    if isinstance(images, torch.Tensor):
+        images = images.detach().cpu().numpy()
+    pixels = np.asarray(images, dtype=float)
+    n_pixels = DIGIT_SIDE * DIGIT_SIDE
+    if pixels.ndim != 2 or pixels.shape[1] != n_pixels or pixels.shape[0] == 0:
+        raise ValueError(
+            f"row {label!r}: images must be a non-empty [k, {n_pixels}] batch of flattened "
+            f"{DIGIT_SIDE}x{DIGIT_SIDE} images, got shape {pixels.shape}."
+        )
+    if n_captions != pixels.shape[0]:
+        raise ValueError(
+            f"row {label!r}: give one caption per image, {pixels.shape[0]} captions, "
+            f"not {n_captions}."
+        )
+    return np.clip(pixels, 0.0, 1.0).reshape(-1, DIGIT_SIDE, DIGIT_SIDE)
+
+
+def plot_digits(
+    rows: Sequence[tuple[str, Tensor | np.ndarray, Sequence[str]]],
+    *,
+    title: str | None = None,
+    size: float = 1.3,
+) -> Figure:
+    """Draw 8x8 digit images in rows, each row labelled on its left, each image captioned below.
+
+    White is no ink (0) and black full ink (1), as in :func:`~alignment_lab.data.load_unit_digits`;
+    values outside [0, 1] are drawn as the nearest end.
+
+    Args:
+        rows: one ``(row_label, images, captions)`` per row, e.g.
+            ``("poisoned", X[:6], ["label 0"] * 6)``: ``images`` is ``Tensor[k, 64]`` (or an
+            array) of flattened images, ``captions`` holds ``k`` short strings. Rows may hold
+            different numbers of images; shorter rows leave blank space on the right.
+        title: optional title above the grid.
+        size: inches per image, > 0.
+
+    Returns:
+        The figure (not shown; call ``plt.show()``).
+
+    Raises:
+        ValueError: if ``rows`` is empty, a row is not ``(label, images, captions)``, its images
+            are not ``[k, 64]`` with ``k >= 1``, or it has not one caption per image.
+    """
+    if len(rows) == 0:
+        raise ValueError("rows is empty: pass at least one (label, images, captions) row.")
+    if isinstance(size, bool) or not isinstance(size, (int, float)) or size <= 0:
+        raise ValueError(f"size must be a positive number of inches per image, got {size!r}.")
+    checked = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, (tuple, list)) or len(row) != 3:
+            raise ValueError(
+                f"rows[{i}] must be a (label, images, captions) tuple, got {type(row).__name__}."
+            )
+        label, images, captions = row
+        if isinstance(captions, str):
+            raise ValueError(f"row {label!r}: captions must be a list of strings, one per image.")
+        checked.append((str(label), _digit_pixels(label, images, len(captions)), list(captions)))
+    ncols = max(len(pixels) for _, pixels, _ in checked)
+    fig, axes = plt.subplots(
+        len(checked), ncols, figsize=(size * ncols, size * 1.25 * len(checked)), squeeze=False
+    )
+    for r, (label, pixels, captions) in enumerate(checked):
+        for c, ax in enumerate(axes[r]):
+            if c >= len(pixels):
+                ax.set_visible(False)
+                continue
+            ax.imshow(pixels[c], cmap="gray_r", vmin=0.0, vmax=1.0)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_xlabel(captions[c], fontsize=8)
+            if c == 0:
+                ax.set_ylabel(label, fontsize=9)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig

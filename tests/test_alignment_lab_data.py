@@ -1,4 +1,5 @@
-"""Specification of alignment_lab.data: stratified, seeded, standardized splits as tensors."""
+"""Specification of alignment_lab.data: stratified, seeded splits as tensors, standardized or, for
+the digits, scaled to [0, 1]."""
 
 import dataclasses
 
@@ -6,7 +7,13 @@ import numpy as np
 import pytest
 import torch
 
-from alignment_lab.data import DataSplit, load_digits_split, split_dataset
+from alignment_lab.data import (
+    MAX_INTENSITY,
+    DataSplit,
+    load_digits_split,
+    load_unit_digits,
+    split_dataset,
+)
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +117,63 @@ def test_mismatched_features_and_labels_are_rejected():
 def test_non_integer_labels_are_rejected():
     with pytest.raises(ValueError, match="non-negative integer class labels"):
         split_dataset(np.zeros((10, 2)), np.linspace(0, 1, 10))
+
+
+UNIT_SPLITS = [
+    {"test_fraction": 0.2, "seed": 0},
+    {"test_fraction": 0.25, "seed": 3},
+    {"test_fraction": 0.2, "val_fraction": 0.2, "seed": 1},
+]
+
+
+@pytest.mark.parametrize("kwargs", UNIT_SPLITS)
+def test_unit_digits_lie_in_the_unit_interval_with_blank_exactly_0_and_full_ink_exactly_1(kwargs):
+    unit = load_unit_digits(**kwargs)
+    raw = load_digits_split(**kwargs, standardize=False)  # the integer intensities 0..16
+    for part in ("train", "val", "test"):
+        X, X_raw = getattr(unit, f"X_{part}"), getattr(raw, f"X_{part}")
+        assert X.dtype == torch.float32 and X.shape == X_raw.shape
+        assert X.shape[0] == 0 or (float(X.min()) >= 0.0 and float(X.max()) <= 1.0)
+        assert torch.all(X[X_raw == 0] == 0.0), "a blank pixel must be exactly 0"
+        assert torch.all(X[X_raw == MAX_INTENSITY] == 1.0), "full ink must be exactly 1"
+        assert torch.equal(X * MAX_INTENSITY, X_raw), "intensities are the raw ones / 16"
+    assert float(unit.X_train.min()) == 0.0 and float(unit.X_train.max()) == 1.0
+
+
+@pytest.mark.parametrize("kwargs", UNIT_SPLITS)
+def test_unit_digits_split_like_the_standardized_digits_for_the_same_seed_and_fractions(kwargs):
+    unit = load_unit_digits(**kwargs)
+    standardized = load_digits_split(**kwargs)
+    assert unit.sizes() == standardized.sizes()
+    assert unit.num_classes == standardized.num_classes == 10
+    for part in ("train", "val", "test"):
+        assert torch.equal(getattr(unit, f"y_{part}"), getattr(standardized, f"y_{part}"))
+    # Same images in the same order: standardizing the unit images by their training
+    # statistics gives the standardized loader's features (on the pixels that vary in training;
+    # the constant ones are only centred, which depends on the scale).
+    X = unit.X_train.double()
+    mean, std = X.mean(dim=0), X.std(dim=0, unbiased=False)
+    varying = std > 0
+    for part in ("train", "val", "test"):
+        ours = (getattr(unit, f"X_{part}").double() - mean) / std
+        theirs = getattr(standardized, f"X_{part}").double()
+        assert torch.allclose(ours[:, varying], theirs[:, varying], rtol=1e-4, atol=1e-4)
+
+
+def test_unit_digits_default_to_the_standardized_loaders_default_split():
+    assert load_unit_digits().sizes() == {"train": 1437, "val": 0, "test": 360}
+    assert load_unit_digits(test_fraction=0.25).sizes() == {"train": 1347, "val": 0, "test": 450}
+    assert torch.equal(load_unit_digits(seed=4).y_test, load_digits_split(seed=4).y_test)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"test_fraction": 0.0}, "test_fraction must be > 0"),
+        ({"val_fraction": 1.0}, "val_fraction must be a number in"),
+        ({"test_fraction": 0.5, "val_fraction": 0.5}, "test_fraction \\+ val_fraction"),
+    ],
+)
+def test_unit_digits_reject_bad_fractions_with_the_argument_named(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        load_unit_digits(**kwargs)

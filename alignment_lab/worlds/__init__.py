@@ -25,6 +25,9 @@ lives here, with its own unit tests.
   (true, disguised proxy) reward pairs (value learning's impossibility, and reward distances);
 - :mod:`alignment_lab.worlds.sparse_parity` -- the parity of a few hidden positions of random
   sign strings, trained online (a loss plateau with hidden progress);
+- :mod:`alignment_lab.worlds.trigger_digits` -- pixel positions of 8x8 digits, and an edge bar
+  that clean digits almost never ink, for a backdoor trigger (backdoors, deception and gradient
+  hacking);
 - :mod:`alignment_lab.worlds.two_moons` -- two interleaving half circles (gradient starvation);
 - :mod:`alignment_lab.worlds.weight_space` -- a network trained in a random subspace of its
   parameters or under a weight mask (which parameters matter).
