@@ -25,6 +25,9 @@ lives here, with its own unit tests.
   (true, disguised proxy) reward pairs (value learning's impossibility, and reward distances);
 - :mod:`alignment_lab.worlds.sparse_parity` -- the parity of a few hidden positions of random
   sign strings, trained online (a loss plateau with hidden progress);
+- :mod:`alignment_lab.worlds.superposition` -- toy models that store n sparse features in m < n
+  dimensions and read them back, trained many at once, and what a model of two features did
+  with its one dimension (superposition);
 - :mod:`alignment_lab.worlds.trigger_digits` -- pixel positions of 8x8 digits, and an edge bar
   that clean digits almost never ink, for a backdoor trigger (backdoors, deception and gradient
   hacking);
