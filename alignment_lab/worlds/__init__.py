@@ -2,6 +2,8 @@
 for what it is. A chapter's notebook keeps only the idea being taught; the world it is taught in
 lives here, with its own unit tests.
 
+- :mod:`alignment_lab.worlds.adversarial_digits` -- adversarial training on attacked copies of
+  the digits, and a detector's training set (adversarial examples);
 - :mod:`alignment_lab.worlds.assistance_game` -- a human with a hidden goal chooses from menus,
   a robot watches (CIRL and the off-switch);
 - :mod:`alignment_lab.worlds.coin_grid` -- a square grid with a coin that sits in one corner
