@@ -14,6 +14,11 @@ lives here, with its own unit tests.
 - :mod:`alignment_lab.worlds.offline_rl` -- logged episodes in small tabular decision processes
   (a grid with mixed-quality data, a lucky gamble, a noisy chain), weighted-count policies and
   offline Q-learning (imitation vs offline RL);
+- :mod:`alignment_lab.worlds.permutation_powers` -- questions about powers of a hidden
+  permutation, a one-step "human" that counts its labels, and a model trained on true answers or
+  by iterated amplification (amplification and debate);
+- :mod:`alignment_lab.worlds.pixel_debate` -- a judge that sees a few revealed pixels of a digit,
+  and debates in which two debaters reveal one new pixel a turn (amplification and debate);
 - :mod:`alignment_lab.worlds.power_seeking` -- a fork where one move keeps more terminal options
   than the other, gridworlds drawn as text, and i.i.d. reward distributions (power-seeking);
 - :mod:`alignment_lab.worlds.preference_responses` -- vector "responses", a hidden gold reward
