@@ -40,5 +40,8 @@ lives here, with its own unit tests.
   hacking);
 - :mod:`alignment_lab.worlds.two_moons` -- two interleaving half circles (gradient starvation);
 - :mod:`alignment_lab.worlds.weight_space` -- a network trained in a random subspace of its
-  parameters or under a weight mask (which parameters matter).
+  parameters or under a weight mask (which parameters matter);
+- :mod:`alignment_lab.worlds.zero_sum_games` -- symmetric zero-sum games as payoff matrices:
+  rock-paper-scissors, a ranking game, the disc game, Colonel Blotto, and a count of cyclic
+  triples (games and cooperation).
 """
