@@ -25,6 +25,9 @@ lives here, with its own unit tests.
   and noisy Bradley-Terry comparisons of it (reward models and overoptimization);
 - :mod:`alignment_lab.worlds.random_features` -- handwritten digits seen through frozen random
   ReLU features, for a closed-form read-out of any size (double descent);
+- :mod:`alignment_lab.worlds.recurrent_thinking` -- random bit strings and weight-tied recurrent
+  networks with or without recall, several trained side by side, scored after many iterations
+  (implicit search);
 - :mod:`alignment_lab.worlds.redundant_features` -- binary labels that every feature predicts,
   each with a strength of its own (gradient starvation);
 - :mod:`alignment_lab.worlds.reward_pairs` -- rewards of transitions on a tabular decision
