@@ -124,8 +124,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; return its exit status (0 done, 1 points missing or not all graded,
-    2 bad input: the message, on stderr, starts with ``error:`` and says what to change)."""
+    """Run one command; return its exit status (0 done, 1 points missing or not all graded, or
+    in a writing chapter answers still empty, 2 bad input: the message, on stderr, starts with
+    ``error:`` and says what to change)."""
     # Torch in graded kernels: one thread. Two contend badly on small machines (30-100x slower).
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     # nbgrader's gradebook warns about its own session bookkeeping: noise, not news for a learner.

@@ -19,7 +19,7 @@ from pybtex.database import BibliographyData, parse_file
 from traitlets.config import Config
 
 from .cell_progress import CellProgress
-from .course import Course, NotAChapterNotebook
+from .course import EXPERIMENT, WRITING, Course, NotAChapterNotebook
 from .workspace import workspace
 from .written import left_empty, written_answers
 
@@ -78,7 +78,8 @@ class CheckReport:
     ``written_left_empty`` names the written answers still blank or as released;
     ``effect_shown`` is True when every cell of the experiment ran, effect check included, and
     None for a chapter without an effect check. (``experiment`` leaves out a crash that failing
-    tests explain; ``effect_shown`` does not.)
+    tests explain; ``effect_shown`` does not.) ``kind`` is the chapter's kind, ``"experiment"``
+    or ``"writing"`` (:func:`autograder.course.notebook_kind`).
     """
 
     slug: str
@@ -87,6 +88,7 @@ class CheckReport:
     exercises: dict[str, str] | None = None
     written_left_empty: tuple[str, ...] = ()
     effect_shown: bool | None = None
+    kind: str = EXPERIMENT
 
     @property
     def auto_earned(self) -> float:
@@ -107,7 +109,10 @@ class CheckReport:
 
     @property
     def all_good(self) -> bool:
-        """Full marks, and the chapter's experiment ran and showed its effect."""
+        """Full marks, and the chapter's experiment ran and showed its effect; in a writing
+        chapter, where nothing is autograded, every answer written."""
+        if self.kind == WRITING:
+            return not self.written_left_empty and self.experiment is None
         return self.full_marks and self.experiment is None
 
 
@@ -129,6 +134,7 @@ def check_notebook(
     if not notebook.is_file():
         raise FileNotFoundError(f"{notebook} does not exist. Give the path of your notebook.")
     slug = course.chapter_of(notebook)
+    kind = course.chapter_kind(slug)
     try:
         nbformat.read(notebook, as_version=4)
     except Exception as exc:  # nbformat raises several unrelated types for a broken file
@@ -169,7 +175,7 @@ def check_notebook(
         c.metadata.get("nbgrader", {}).get("grade_id") == EFFECT_CHECK_ID for c in graded.cells
     )
     shown = (found is None) if has_check else None
-    return CheckReport(slug, results, problem, titles, empty, effect_shown=shown)
+    return CheckReport(slug, results, problem, titles, empty, effect_shown=shown, kind=kind)
 
 
 def _unwritten_answers(
@@ -333,6 +339,11 @@ def format_report(report: CheckReport, answers: dict[str, str] | None = None) ->
         empty = len(report.written_left_empty)
         rows[-1] += f" Written answers: {report.manual_possible:g} points, graded by a person" + (
             f"; {empty} of {written} still empty." if empty else "; all written."
+        )
+    if report.kind == WRITING:
+        rows.append(
+            "This is a writing chapter: nothing in it is autograded. A person grades each answer\n"
+            "against its rubric; this check tells you which answers are still empty."
         )
     if report.experiment is not None:
         rows.append("")

@@ -2,6 +2,10 @@
 
 A chapter is one nbgrader assignment named by its slug, holding one notebook of the same name:
 ``solutions/<slug>/<slug>.ipynb`` is the source, ``exercises/<slug>/<slug>.ipynb`` the release.
+
+A chapter is of one of two kinds, declared in its notebook's metadata (:func:`notebook_kind`): an
+*experiment* (code exercises, autograded, and an experiment with its effect check; the default)
+or *writing* (written assignments only, each graded by a person against its rubric).
 """
 
 from __future__ import annotations
@@ -10,12 +14,41 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 CONFIG_FILE = "nbgrader_config.py"
 # A chapter notebook's name as copying leaves it: "Copy of memorization", "memorization (1)".
 _COPY_NAME = re.compile(r"(?:Copy of )?(?P<slug>.+?)(?: ?\(\d+\))?")
+
+# The chapter kinds, and where a notebook declares its kind: metadata["alignment_exercises"].
+EXPERIMENT, WRITING = "experiment", "writing"
+CHAPTER_KINDS = (EXPERIMENT, WRITING)
+KIND_METADATA = "alignment_exercises"
+
+
+def notebook_kind(notebook: nbformat.NotebookNode, name: str = "the notebook") -> str:
+    """The kind of chapter ``notebook`` is: ``metadata["alignment_exercises"]["kind"]``, one of
+    ``"experiment"`` and ``"writing"``; ``"experiment"`` when the notebook declares none.
+
+    ``name`` is how an error message refers to the notebook. Raises ``ValueError`` saying what
+    to write when the declaration is malformed or names another kind.
+    """
+    declared = notebook.metadata.get(KIND_METADATA, {})
+    kinds = " or ".join(repr(k) for k in CHAPTER_KINDS)
+    if not isinstance(declared, dict):
+        raise ValueError(
+            f"{name}: metadata[{KIND_METADATA!r}] must be a mapping such as "
+            f'{{"kind": "{WRITING}"}}, not {declared!r}'
+        )
+    kind = declared.get("kind", EXPERIMENT)
+    if kind not in CHAPTER_KINDS:
+        raise ValueError(
+            f'{name}: metadata[{KIND_METADATA!r}]["kind"] is {kind!r}; write {kinds}, or leave '
+            f"it out for an {EXPERIMENT} chapter"
+        )
+    return kind
 
 
 class NotAChapterNotebook(ValueError):
@@ -81,6 +114,11 @@ class Course:
 
     def exercise_notebook(self, slug: str) -> Path:
         return self.exercises_dir / slug / f"{slug}.ipynb"
+
+    def chapter_kind(self, slug: str) -> str:
+        """``"experiment"`` or ``"writing"``: the kind the chapter's source notebook declares."""
+        path = self.source_notebook(slug)
+        return notebook_kind(nbformat.read(path, as_version=4), str(path.relative_to(self.root)))
 
     def chapter_of(self, notebook: Path) -> str:
         """The slug of the chapter a learner's notebook belongs to, judged by its file name.

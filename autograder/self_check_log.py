@@ -20,6 +20,7 @@ from pathlib import Path
 import platformdirs
 
 from .check import CheckReport
+from .course import WRITING
 
 APP_NAME = "alignment-exercises"
 DATA_DIR_VARIABLE = "ALIGNMENT_EXERCISES_DATA"
@@ -28,6 +29,7 @@ EFFECT_SHOWN = "effect shown"
 EFFECT_NOT_SHOWN = "effect not shown"
 EXPERIMENT_STOPPED = "stopped: error"
 NO_EFFECT_CHECK = "no effect check"
+WRITTEN_ONLY = "written only"  # a writing chapter: no experiment at all
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,9 @@ class CheckRecord:
 
     @classmethod
     def of(cls, report: CheckReport, notebook: Path, checked_at: datetime) -> CheckRecord:
-        if report.effect_shown is None:
+        if report.kind == WRITING:
+            experiment = WRITTEN_ONLY
+        elif report.effect_shown is None:
             experiment = NO_EFFECT_CHECK
         elif report.effect_shown:
             experiment = EFFECT_SHOWN

@@ -36,7 +36,7 @@ os.environ["OMP_NUM_THREADS"] = "1"
 import psutil  # noqa: E402
 from chapter_runtime import measure as measure_bare  # noqa: E402
 
-from autograder.course import CONFIG_FILE, Course  # noqa: E402
+from autograder.course import CONFIG_FILE, WRITING, Course  # noqa: E402
 from autograder.grade import grade_chapter  # noqa: E402
 from autograder.outcomes import GRADED  # noqa: E402
 from autograder.submissions import collect  # noqa: E402
@@ -127,13 +127,17 @@ def _runs(seconds) -> str:
 
 def chapter_table(slugs: list[str], repeats: int) -> tuple[dict[str, float], bool]:
     """Print bare against autograde per chapter; return bare medians and whether all met
-    RATIO_TARGET."""
+    RATIO_TARGET. A writing chapter gets a line saying so and no measurement: its notebook runs
+    nothing but the install cell, and it cannot be the batch's chapter."""
     print(
         f"{'chapter':<22} {'bare s':>7} {'autograde s':>12} {'ratio':>6} "
         f"{'peak MB bare/graded':>20}  target"
     )
     bare_medians, within = {}, True
     for slug in slugs:
+        if Course.default().chapter_kind(slug) == WRITING:  # nothing to run but the install cell
+            print(f"{slug:<22} written only: nothing autograded, so no ratio to measure")
+            continue
         bare, graded = [], []
         for _ in range(repeats):  # interleaved, so both see the same background noise
             bare.append(measure_bare(Course.default().source_notebook(slug)))

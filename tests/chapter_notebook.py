@@ -8,6 +8,8 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.course import notebook_kind
+
 SKELETON = (
     "The prompt",
     "Background",
@@ -17,6 +19,30 @@ SKELETON = (
     "Reflect",
     "Going further",
 )
+
+# A writing chapter (metadata["alignment_exercises"]["kind"] == "writing"): written assignments
+# only, each graded by a person. Its level-2 headings are WRITING_OPENING, then one heading per
+# assignment ("Assignment 1: A takeover scenario", numbered from 1), then WRITING_CLOSING.
+WRITING_OPENING = ("The prompt", "How to use this chapter")
+WRITING_CLOSING = ("Peer review", "Going further")
+ASSIGNMENT_HEADING = re.compile(r"Assignment (?P<number>\d+): \S.*")
+MIN_ASSIGNMENTS = 6
+# What every assignment's statement gives, in bold, before its answer cell.
+ASSIGNMENT_PARTS = ("**Read first", "**Worked outline", "**Length:**", "**Peer-review checklist")
+# "**Rubric (10 points):**" then a Markdown table whose last column is each criterion's points.
+RUBRIC_TOTAL = re.compile(r"^\*\*Rubric \((?P<points>\d+(?:\.\d+)?) points?\)", re.M)
+RUBRIC_ROW = re.compile(r"^\|(?P<criterion>.+)\|\s*(?P<points>\d+(?:\.\d+)?)\s*\|\s*$", re.M)
+
+
+def rubric_points(text: str) -> tuple[float | None, list[float]]:
+    """The total a rubric declares ("**Rubric (N points)") and the points of each criterion (the
+    last column of the table rows after it). (None, []) when the text has no rubric."""
+    total = RUBRIC_TOTAL.search(text)
+    if total is None:
+        return None, []
+    rows = RUBRIC_ROW.findall(text[total.end() :])
+    return float(total["points"]), [float(points) for _, points in rows]
+
 
 # The first code cell of every chapter: on Colab, where the course package is missing, it installs
 # it from the repository; everywhere else the import succeeds and it does nothing. A plain call
@@ -88,6 +114,11 @@ class ChapterNotebook:
                     section = headings[-1]
             sections.append(section)
         return sections
+
+    @property
+    def kind(self) -> str:
+        """``"experiment"`` or ``"writing"``, as the notebook declares (autograder.course)."""
+        return notebook_kind(self.nb, str(self.path))
 
     def headings(self) -> list[str]:
         return [

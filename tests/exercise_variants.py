@@ -167,7 +167,8 @@ class ChapterExercises:
     @classmethod
     def read(cls, notebook: Path) -> ChapterExercises:
         cells = ChapterNotebook.read(notebook).cells
-        first = next(i for i, c in enumerate(cells) if is_autograded_answer(c))
+        # A chapter without exercises (a writing chapter) is all setup, with none to answer.
+        first = next((i for i, c in enumerate(cells) if is_autograded_answer(c)), len(cells))
         setup = [c.source for c in cells[:first] if c.cell_type == "code"]
         answers, tests = {}, {}
         for i, cell in enumerate(cells):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from tiny_course import CORRECT_ANSWERS as CORRECT
-from tiny_course import SLUG, learner_notebook, make_tiny_course
+from tiny_course import SLUG, WRITTEN_ANSWERS, learner_notebook, make_tiny_course
 
 from autograder.check import (
     BY_A_PERSON,
@@ -21,7 +21,7 @@ from autograder.check import (
     format_report,
     model_answers,
 )
-from autograder.course import Course, NotAChapterNotebook
+from autograder.course import WRITING, Course, NotAChapterNotebook
 from autograder.release import release
 
 
@@ -230,3 +230,49 @@ def test_model_answers_show_citations_as_authors_and_years_not_markup():
     text = "\n".join(answers.values())
     assert "{cite:" not in text and "`" not in text.replace("```", "")
     assert "(Armstrong and Mindermann 2018)" in text
+
+
+@pytest.fixture(scope="module")
+def writing_course(tmp_path_factory) -> Course:
+    """The tiny writing chapter: two written assignments, nothing autograded."""
+    course = Course(make_tiny_course(tmp_path_factory.mktemp("course"), writing=True))
+    release(course)
+    return course
+
+
+def test_a_writing_chapter_is_checked_as_written_answers_with_0_of_0_points(
+    writing_course, tmp_path
+):
+    """Catches a writing chapter that crashes the check, reports points it does not have, or
+    passes with its answers still empty."""
+    untouched = check_notebook(
+        writing_course.exercise_notebook(SLUG), writing_course, progress=False
+    )
+    assert statuses(untouched) == {
+        "essay_why": (BY_A_PERSON, "not written yet"),
+        "essay_how": (BY_A_PERSON, "not written yet"),
+    }
+    assert untouched.kind == WRITING and untouched.effect_shown is None
+    assert (untouched.auto_possible, untouched.manual_possible) == (0, 5)
+    assert not untouched.all_good, "answers still empty: the check must not say all is done"
+    text = format_report(untouched)
+    assert "Autograded: 0 / 0 points. Written answers: 5 points, graded by a person" in text
+    assert "2 of 2 still empty" in text and "This is a writing chapter" in text
+
+    written = learner_notebook(writing_course.exercise_notebook(SLUG), tmp_path, WRITTEN_ANSWERS)
+    proc = run_cli("--course", str(writing_course.root), "check", "--no-progress", str(written))
+    assert proc.returncode == 0 and "all written" in proc.stdout, proc.stdout + proc.stderr
+    proc = run_cli(
+        "--course", str(writing_course.root), "check", "--no-progress",
+        str(writing_course.exercise_notebook(SLUG)),
+    )  # fmt: skip
+    assert proc.returncode == 1 and "graded by a person: not written yet" in proc.stdout
+
+
+def test_a_chapter_of_an_unknown_kind_is_refused_with_the_kinds_to_write(tmp_path):
+    root = make_tiny_course(tmp_path, writing=True)
+    source = root / "solutions" / SLUG / f"{SLUG}.ipynb"
+    source.write_text(source.read_text().replace('"kind": "writing"', '"kind": "essay"'))
+    proc = run_cli("--course", str(root), "check", str(source))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.startswith("error: solutions/tiny/tiny.ipynb") and "'writing'" in proc.stderr

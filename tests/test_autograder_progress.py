@@ -19,7 +19,7 @@ from tiny_course import CORRECT_ANSWERS, PARTIAL, SLUG, learner_notebook, make_t
 
 from autograder.__main__ import main
 from autograder.check import CellResult, CheckReport, ExperimentProblem
-from autograder.course import Course
+from autograder.course import WRITING, Course
 from autograder.release import release
 from autograder.self_check_log import (
     DATA_DIR_VARIABLE,
@@ -27,6 +27,7 @@ from autograder.self_check_log import (
     EFFECT_SHOWN,
     EXPERIMENT_STOPPED,
     NO_EFFECT_CHECK,
+    WRITTEN_ONLY,
     CheckRecord,
 )
 
@@ -222,6 +223,15 @@ def test_a_record_keeps_what_the_experiment_did_and_survives_a_round_trip(experi
     assert Path(record.notebook).is_absolute()
     assert CheckRecord.from_json(record.to_json()) == record
     assert json.loads(record.to_json())["checked_at"] == "2026-12-05T09:30:00+00:00"
+
+
+def test_a_writing_chapter_is_recorded_as_written_only():
+    """Catches a writing chapter shown as an experiment without an effect check."""
+    cells = (CellResult("essay", None, 10, "graded by a person"),)
+    writing = CheckReport(SLUG, cells, None, {}, (), effect_shown=None, kind=WRITING)
+    record = CheckRecord.of(writing, Path(f"{SLUG}.ipynb"), datetime(2026, 12, 5, tzinfo=UTC))
+    assert record.experiment == WRITTEN_ONLY
+    assert (record.auto_possible, record.written_total, record.written_left_empty) == (0, 1, 0)
 
 
 def test_the_records_default_to_the_users_data_folder(monkeypatch, tmp_path):

@@ -34,8 +34,16 @@ from browser_helpers import (
     wait_for_http,
     watch,
 )
-from chapter_notebook import HINT, ChapterNotebook, exercise_statement, is_autograded_answer
+from chapter_notebook import (
+    HINT,
+    ChapterNotebook,
+    exercise_statement,
+    is_autograded_answer,
+    is_written_answer,
+)
 from test_course_book import html as html  # noqa: F401  (the book build, reused)
+
+from autograder.course import WRITING
 
 pytestmark = pytest.mark.slow
 
@@ -103,20 +111,44 @@ def test_every_chapter_page_loads_in_the_browser_without_console_errors(reader, 
     assert not log.bad_responses, f"{slug}: same-site requests failed: {log.bad_responses}"
 
 
-def test_chapter_page_shows_its_figures_in_the_browser(reader, site, slug):
+def test_chapter_page_shows_its_figures_in_the_browser(reader, site, course, slug):
     page, _ = reader
     open_page(page, chapter_url(site, slug))
     figures = page.locator(".cell_output img").evaluate_all(
         "imgs => imgs.map(i => ({src: i.getAttribute('src'), ok: i.naturalWidth > 0}))"
     )
+    if course.chapter_kind(slug) == WRITING:  # written assignments: no experiment to plot
+        assert not figures, f"{slug}: a writing chapter runs nothing, yet shows {figures}"
+        return
     assert len(figures) >= 2, f"{slug}: expected the experiment's figures, found {len(figures)}"
     broken = [f["src"] for f in figures if not f["ok"]]
     assert not broken, f"{slug}: figures that did not load: {broken}"
 
 
-def test_solutions_are_collapsed_until_the_reader_opens_them(reader, site, slug):
+def model_answers_are_collapsed_until_opened(page, course, slug: str) -> None:
+    """A writing chapter's solutions are its model answers: each a dropdown, closed at first."""
+    cells = ChapterNotebook.read(course.source_notebook(slug)).cells
+    answers = page.locator(".dropdown.admonition")
+    expected = sum(is_written_answer(c) for c in cells)
+    assert answers.count() == expected, (
+        f"{slug}: {expected} model answers, {answers.count()} collapsible ones on the page"
+    )
+    for i in range(expected):
+        box = answers.nth(i)
+        body = box.locator(":scope > :not(.admonition-title)").first
+        assert not body.is_visible(), f"{slug}: model answer {i + 1} is shown before it is asked"
+        box.locator(".admonition-title").click()
+        assert body.is_visible() and "Rubric" in box.inner_text(), (
+            f"{slug}: clicking model answer {i + 1} did not show it with its rubric"
+        )
+
+
+def test_solutions_are_collapsed_until_the_reader_opens_them(reader, site, course, slug):
     page, _ = reader
     open_page(page, chapter_url(site, slug))
+    if course.chapter_kind(slug) == WRITING:
+        model_answers_are_collapsed_until_opened(page, course, slug)
+        return
     toggles = page.locator(".cell.tag_hide-input details")
     assert toggles.count() >= 1, f"{slug}: no collapsed solution cell (tag hide-input) found"
     for i in range(toggles.count()):

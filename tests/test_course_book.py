@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from chapter_notebook import ChapterNotebook, is_test
+from chapter_notebook import ChapterNotebook, is_test, is_written_answer
 from test_book_map import book_chapter
+
+from autograder.course import WRITING
 
 pytestmark = pytest.mark.slow
 
@@ -49,6 +51,16 @@ def test_the_book_has_its_landing_page(html):
 
 def test_chapter_page_shows_figures_and_collapsed_solutions(course, slug, html):
     page = (html / "solutions" / slug / f"{slug}.html").read_text()
+    if course.chapter_kind(slug) == WRITING:  # no experiment: no figures, no solution code
+        source = ChapterNotebook.read(course.source_notebook(slug))
+        missing = [h for h in source.headings() if h not in page]
+        assert not missing, f"{slug}: sections missing from the page: {missing}"
+        answers = sum(is_written_answer(c) for c in source.cells)
+        assert page.count('class="dropdown admonition"') == answers, (
+            f"{slug}: each of its {answers} model answers must sit behind a toggle"
+        )
+        assert "Traceback" not in page, "a cell printed an error on the chapter page"
+        return
     figures = re.findall(r'<img[^>]+src="[^"]*_images/[^"]+\.png"', page)
     assert len(figures) >= 2, f"expected the experiment's figures on the page, found {len(figures)}"
     assert "tag_hide-input" in page, "solution cells must be collapsed behind a toggle"

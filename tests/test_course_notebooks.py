@@ -1,5 +1,9 @@
 """Every chapter's source and released notebook: clean, well-formed for nbgrader, and built to
-the chapter skeleton of DESIGN.md. Fast: nothing is executed here."""
+the chapter skeleton of DESIGN.md. Fast: nothing is executed here.
+
+Each check asks the chapter's kind: an experiment chapter (the default) has code exercises, tests
+and an effect check; a writing chapter declares that it has none of them, and each check asserts
+so. tests/test_writing_chapters.py checks what a writing chapter has instead."""
 
 from __future__ import annotations
 
@@ -9,9 +13,13 @@ import re
 import pytest
 from browser_helpers import repository
 from chapter_notebook import (
+    ASSIGNMENT_HEADING,
     HINT,
     INSTALL_GRADE_ID,
+    MIN_ASSIGNMENTS,
     SKELETON,
+    WRITING_CLOSING,
+    WRITING_OPENING,
     ChapterNotebook,
     exercise_statement,
     install_cell,
@@ -20,6 +28,8 @@ from chapter_notebook import (
     is_written_answer,
     nbgrader,
 )
+
+from autograder.course import WRITING
 
 
 @pytest.fixture
@@ -68,6 +78,12 @@ def test_grade_ids_are_unique_and_graded_cells_carry_points(source):
 def test_autograded_answers_have_solution_markers_and_a_test_right_below(source):
     cells = source.cells
     answers = [i for i, c in enumerate(cells) if is_autograded_answer(c)]
+    if source.kind == WRITING:
+        assert not answers, (
+            f"a writing chapter has no code exercises, found {len(answers)}: make them written "
+            "answers, or declare the chapter an experiment"
+        )
+        return
     assert 2 <= len(answers) <= 4, (
         f"a chapter has two to four coding exercises, found {len(answers)}"
     )
@@ -84,6 +100,10 @@ def test_autograded_answers_have_solution_markers_and_a_test_right_below(source)
 
 def test_tests_explain_themselves_and_some_are_hidden(source):
     tests = [c for c in source.cells if is_test(c)]
+    if source.kind == WRITING:
+        ids = [nbgrader(c)["grade_id"] for c in tests]
+        assert not tests, f"a writing chapter has no autograded test cells, found {ids}"
+        return
     assert tests, "no autograded test cell"
     for cell in tests:
         first_line = cell.source.strip().splitlines()[0]
@@ -116,6 +136,9 @@ def test_the_book_collapses_solutions_and_removes_tests(source):
 
 
 def test_the_chapter_follows_the_skeleton(source):
+    if source.kind == WRITING:
+        follows_the_writing_skeleton(source)
+        return
     headings = [h for h in source.headings() if h in SKELETON]
     assert headings == list(SKELETON), f"sections must be {SKELETON} in order, found {headings}"
     sections = source.section_of_each_cell()
@@ -125,6 +148,31 @@ def test_the_chapter_follows_the_skeleton(source):
     )
     coded_in = {s for s, c in zip(sections, source.cells, strict=True) if is_autograded_answer(c)}
     assert coded_in == {"Build"}, f"coding exercises belong in Build, found in {coded_in}"
+
+
+def follows_the_writing_skeleton(source: ChapterNotebook) -> None:
+    """The prompt, How to use this chapter, Assignment 1..N (N >= 6), Peer review, Going further,
+    each assignment with exactly one written answer in its section and none elsewhere."""
+    headings = source.headings()
+    opening, closing = len(WRITING_OPENING), len(WRITING_CLOSING)
+    assignments = headings[opening : len(headings) - closing]
+    expected = [*WRITING_OPENING, *(f"Assignment {i + 1}: <title>" for i in range(6)), "...",
+                *WRITING_CLOSING]  # fmt: skip
+    assert (
+        tuple(headings[:opening]) == WRITING_OPENING
+        and tuple(headings[len(headings) - closing :]) == WRITING_CLOSING
+        and all(ASSIGNMENT_HEADING.fullmatch(h) for h in assignments)
+    ), f"a writing chapter's sections are {expected}; found {headings}"
+    numbers = [int(ASSIGNMENT_HEADING.fullmatch(h)["number"]) for h in assignments]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= MIN_ASSIGNMENTS, (
+        f"number the assignments 1, 2, 3, ... and give at least {MIN_ASSIGNMENTS}; found {numbers}"
+    )
+    sections = source.section_of_each_cell()
+    answered = [s for s, c in zip(sections, source.cells, strict=True) if is_written_answer(c)]
+    assert answered == assignments, (
+        "each assignment's section holds exactly one written answer cell, and no other section "
+        f"holds one; written answers found under {answered}"
+    )
 
 
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
@@ -248,6 +296,9 @@ def effect_assertions(tree: ast.AST) -> list[tuple[ast.Assert, list[str] | None]
 
 def test_the_effect_check_names_the_exercises_each_assertion_rests_on(source):
     cells = [c for c in source.cells if nbgrader(c).get("grade_id") == EFFECT_CHECK]
+    if source.kind == WRITING:
+        assert not cells, f"a writing chapter runs no experiment, so it has no {EFFECT_CHECK}"
+        return
     assert len(cells) == 1, f"a chapter needs one effect-check cell with grade_id {EFFECT_CHECK}"
     check = cells[0]
     assert nbgrader(check).get("locked") and not nbgrader(check).get("grade"), (

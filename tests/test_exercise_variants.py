@@ -1,7 +1,10 @@
 """Every exercise's tests, proven against right and wrong code (DESIGN.md, "A chapter is done
 when", item 3): each other correct implementation in ``tests/variants/<slug>.py`` passes every
 test cell, and each plausible wrong one fails its exercise's test with a message about its own
-mistake. Fast: only the setup, exercise and test cells run, never the experiment."""
+mistake. Fast: only the setup, exercise and test cells run, never the experiment.
+
+A writing chapter declares that it has no code exercises; here it must have none, and no
+variants."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from functools import cache
 import pytest
 from conftest import COURSE, SLUGS
 from exercise_variants import ChapterExercises, Variant, load_variants, variants_file
+
+from autograder.course import WRITING
 
 MIN_WRONG = 3
 
@@ -30,6 +35,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def test_every_exercise_has_a_correct_and_three_wrong_variants(slug):
     variants = load_variants(slug)
     exercises = list(chapter(slug).answers)
+    if COURSE.chapter_kind(slug) == WRITING:
+        assert not exercises and not variants_file(slug).exists(), (
+            f"{slug} is a writing chapter, which has no code exercises: found exercises "
+            f"{exercises}; variants file {variants_file(slug).name} exists: "
+            f"{variants_file(slug).exists()}"
+        )
+        return
     unknown = {v.exercise for v in variants} - set(exercises)
     assert not unknown, (
         f"{variants_file(slug).name}: variants for {unknown}, which are not exercises of "
@@ -46,6 +58,12 @@ def test_every_exercise_has_a_correct_and_three_wrong_variants(slug):
 
 def test_the_reference_solution_passes_every_test(slug):
     exercises = chapter(slug)
+    if COURSE.chapter_kind(slug) == WRITING:
+        assert not exercises.answers and not exercises.tests, (
+            f"{slug} is a writing chapter: it has no exercise or test cell to run"
+        )
+        exercises.namespace()  # its code (the install cell) still runs
+        return
     failures = exercises.run_all_tests(exercises.namespace())
     assert not failures, f"{slug}: the solutions fail their own tests: {failures}"
 

@@ -88,12 +88,47 @@ def tiny_source(*, with_experiment: bool = False) -> nbformat.NotebookNode:
     return nb
 
 
-def make_tiny_course(root: Path, *, with_experiment: bool = False) -> Path:
-    """A course directory with the repository's nbgrader config and the tiny chapter."""
+WRITTEN_ANSWERS = {"essay_why": "Because two more than one is three.", "essay_how": "Count."}
+
+
+def tiny_writing_source() -> nbformat.NotebookNode:
+    """A writing chapter: two assignments graded by a person (2 and 3 points), no code but the
+    first cell, nothing autograded."""
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Tiny writing chapter"),
+            new_code_cell("import math", metadata=_nbgrader("setup", grade=False, solution=False)),
+            new_markdown_cell("## Assignment 1: why\n\nWhy does 1 + 2 equal 3?"),
+            new_markdown_cell(
+                "```{admonition} Model answer\n:class: dropdown\n\nBy definition.\n\n"
+                "**Rubric (2 points):**\n\n| Criterion | Points |\n|---|---|\n| Why | 2 |\n```",
+                metadata=_nbgrader("essay_why", grade=True, solution=True, points=2),
+            ),
+            new_markdown_cell("## Assignment 2: how\n\nHow would you check it?"),
+            new_markdown_cell(
+                "```{admonition} Model answer\n:class: dropdown\n\nCount.\n\n"
+                "**Rubric (3 points):**\n\n| Criterion | Points |\n|---|---|\n| A check | 3 |\n```",
+                metadata=_nbgrader("essay_how", grade=True, solution=True, points=3),
+            ),
+        ]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata["alignment_exercises"] = {"kind": "writing"}
+    return nb
+
+
+def make_tiny_course(root: Path, *, with_experiment: bool = False, writing: bool = False) -> Path:
+    """A course directory with the repository's nbgrader config and the tiny chapter (the tiny
+    writing chapter instead, if ``writing``)."""
     shutil.copyfile(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
     chapter = root / "solutions" / SLUG
     chapter.mkdir(parents=True)
-    nbformat.write(tiny_source(with_experiment=with_experiment), chapter / f"{SLUG}.ipynb")
+    source = tiny_writing_source() if writing else tiny_source(with_experiment=with_experiment)
+    nbformat.write(source, chapter / f"{SLUG}.ipynb")
     return root
 
 
