@@ -108,3 +108,44 @@ def test_bad_settings_are_rejected_with_a_message(bad):
     settings = dict(width=4, recall=True, think=think, train_iterations=(1, 2), seeds=[0])
     with pytest.raises(ValueError, match="train_iterations|seeds|width"):
         ThinkingNet(**{**settings, **bad})
+
+
+def test_a_head_start_continues_from_a_state_reached_without_gradients():
+    net = ThinkingNet(5, recall=True, think=think, train_iterations=(2, 4), seeds=[3], head_start=5)
+    bits = random_bits(6, 8, torch.Generator().manual_seed(4))[:, None]  # [n, M, L]
+    with torch.no_grad():
+        full = net.head(net.states(bits.transpose(0, 1), 9).transpose(0, 1))  # [M, T, n, L, 2]
+    scored_with_gradients = []
+    net.block.register_forward_hook(
+        lambda *_: scored_with_gradients.append(torch.is_grad_enabled())
+    )
+    offsets = set()
+    for _ in range(40):
+        scored_with_gradients.clear()
+        logits = net(bits).permute(3, 2, 0, 4, 1)  # as full: [M, K, n, L, 2]
+        matches = [
+            ahead
+            for ahead in range(6)
+            if torch.allclose(logits, full[:, ahead + 1 : ahead + 4], atol=1e-5)
+        ]
+        assert len(matches) == 1, "the scored iterations must continue one full run"
+        offsets.add(matches[0])
+        assert scored_with_gradients.count(True) == 4  # only the scored iterations
+        assert len(scored_with_gradients) == 4 + matches[0]
+    assert offsets == set(range(6))  # every head start from 0 to 5 is drawn
+
+
+def test_evaluation_never_uses_a_head_start():
+    bits = random_bits(4, 6, torch.Generator().manual_seed(5))[:, None]
+    settings = dict(width=4, recall=True, think=think, train_iterations=(1, 3), seeds=[2])
+    plain = ThinkingNet(**settings).eval()
+    ahead = ThinkingNet(**settings, head_start=7).eval()
+    assert torch.equal(plain(bits), ahead(bits))
+
+
+@pytest.mark.parametrize("head_start", [-1, 1.5, True])
+def test_a_head_start_that_is_not_an_int_at_least_zero_is_rejected(head_start):
+    with pytest.raises(ValueError, match="head_start must be an int >= 0"):
+        ThinkingNet(
+            4, recall=True, think=think, train_iterations=(1, 2), seeds=[0], head_start=head_start
+        )

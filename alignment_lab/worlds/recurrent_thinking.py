@@ -7,6 +7,10 @@ string needs more iterations than a short one. The chapter writes the loop that 
 block (``think``, passed in when the networks are built); this module holds the parts it loops
 over. Training scores the answer after every iteration in a range, so that a network learns to
 reach an answer and then keep it; afterwards it can be run for any number of iterations.
+With a *head start*, each training batch first runs a random number of iterations without
+gradients and scores the iterations that continue from there: the network learns to carry on
+from any state it reaches itself, which keeps its answers right when it runs far longer than in
+training (a simple form of the progressive loss of Bansal et al. 2022, arXiv:2202.05826).
 
 One :class:`ThinkingNet` holds several independent networks, one per seed, that are trained
 side by side: every layer keeps one set of weights per network, and a tensor's first dimension
@@ -159,6 +163,10 @@ class ThinkingNet(nn.Module):
             the logits after each of ``low, ..., high``, so that training rewards an answer
             reached by iteration ``low`` and kept until ``high``.
         seeds: one per network; network ``m``'s initial weights depend only on ``seeds[m]``.
+        head_start: in training mode, each forward pass first runs a number of iterations drawn
+            uniformly from ``0..head_start`` (one draw per pass, seeded by ``seeds[0]``) without
+            gradients, then scores ``low..high`` iterations *continued from that state*; 0 (the
+            default) always starts from ``embed``. Evaluation never uses a head start.
     """
 
     def __init__(
@@ -169,6 +177,7 @@ class ThinkingNet(nn.Module):
         think: ThinkFn,
         train_iterations: tuple[int, int],
         seeds: Sequence[int],
+        head_start: int = 0,
     ) -> None:
         super().__init__()
         self.width = positive_int("width", width)
@@ -183,6 +192,13 @@ class ThinkingNet(nn.Module):
                 f"train_iterations must be (low, high) with low <= high, got {train_iterations}."
             )
         self.train_iterations = (low, high)
+        if isinstance(head_start, bool) or not isinstance(head_start, int) or head_start < 0:
+            raise ValueError(
+                f"head_start must be an int >= 0 (the most iterations run without gradients "
+                f"before the scored ones; 0 for none), got {head_start!r}."
+            )
+        self.head_start = head_start
+        self._head_starts = torch.Generator().manual_seed(self.seeds[0])
         seeds = [1000 * s for s in self.seeds]
         self.embed = nn.Sequential(EnsembleLinear(seeds, 1, self.width), nn.ReLU())
         self.block = CausalBlock(seeds, self.width + int(self.recall), self.width)
@@ -194,8 +210,20 @@ class ThinkingNet(nn.Module):
         ``Tensor[n, 2, K, M, L]`` with ``K = high - low + 1`` (class second, as cross-entropy
         takes them; see :func:`loss_over_iterations`)."""
         low, high = self.train_iterations
-        states = self.think(self, bits.transpose(0, 1), high)[low - 1 :]  # [K, M, n, L, w]
+        bits = bits.transpose(0, 1)
+        start: ThinkingNet | _ContinueFrom = self
+        ahead = self._draw_head_start() if self.training else 0
+        if ahead:
+            with torch.no_grad():
+                start = _ContinueFrom(self, self.think(self, bits, ahead)[-1])
+        states = self.think(start, bits, high)[low - 1 :]  # [K, M, n, L, w]
         return self.head(states.transpose(0, 1)).permute(2, 4, 1, 0, 3)
+
+    def _draw_head_start(self) -> int:
+        """Iterations to run without gradients before the scored ones, in ``0..head_start``."""
+        if self.head_start == 0:
+            return 0
+        return int(torch.randint(0, self.head_start + 1, (), generator=self._head_starts))
 
     @torch.no_grad()
     def predictions(self, bits: Tensor, iterations: int) -> Tensor:
@@ -220,6 +248,25 @@ class ThinkingNet(nn.Module):
             return self.think(self, bits, iterations)
         finally:
             self.train(was_training)
+
+
+class _ContinueFrom:
+    """Stands in for a :class:`ThinkingNet` in ``think`` so that thinking continues from a given
+    hidden state ``Tensor[M, n, L, w]`` instead of starting over: its ``embed`` returns that
+    state (detached), and its ``block`` and ``recall`` are the network's."""
+
+    def __init__(self, net: ThinkingNet, state: Tensor) -> None:
+        self.block = net.block
+        self.recall = net.recall
+        self._state = state.detach()
+
+    def embed(self, x: Tensor) -> Tensor:
+        if x.shape[:-1] != self._state.shape[:-1]:
+            raise ValueError(
+                f"continuing from a state of shape {tuple(self._state.shape)}, but the bits "
+                f"have shape {tuple(x.shape[:-1])}: pass the bits the state was computed from."
+            )
+        return self._state
 
 
 def loss_over_iterations(logits: Tensor, targets: Tensor) -> Tensor:
