@@ -14,8 +14,11 @@ training (a simple form of the progressive loss of Bansal et al. 2022, arXiv:220
 
 One :class:`ThinkingNet` holds several independent networks, one per seed, that are trained
 side by side: every layer keeps one set of weights per network, and a tensor's first dimension
-says which network it belongs to. Adding their losses trains each as if it were trained alone
-(Adam's update is per weight), at about the cost of one.
+says which network it belongs to. Averaging their losses trains each as if it were trained
+alone (Adam's update is per weight and ignores the scale of the gradient), at about the cost of
+one; only rounding differs, and long training can amplify it, so a seed's network may end
+differently when trained in another group of seeds. The minibatches and the head starts are
+drawn once for the whole group.
 
 Shapes: ``M`` networks, ``n`` strings, ``L`` positions, ``w`` hidden features per position.
 """
