@@ -32,7 +32,7 @@ from .book import chapter_title
 from .check import readable_citations
 from .course import Course
 from .gradebook import create_gradebook, without_password
-from .run_tables import TableSlot, measured_tables, run_section_tables
+from .run_tables import MARKDOWN_HEADING, TableSlot, measured_tables, run_section_tables
 from .written import left_empty, written_answers
 
 __all__ = [
@@ -45,7 +45,6 @@ __all__ = [
 
 PREDICT_FIRST = "predict_first"
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _QUESTION_LABEL = re.compile(r"\*\*(Question\s+\d+)")
 _FENCE = re.compile(r"^(`{3,}|:{3,})\{admonition\}")
 _RUBRIC = re.compile(r"^\*\*Rubric\b")
@@ -325,7 +324,7 @@ def source_questions(course: Course, slug: str) -> list[Question]:
             if earlier.cell_type != "markdown" or other.get("grade") or other.get("solution"):
                 break
             above.insert(0, earlier.source)
-            if _HEADING.match(earlier.source.lstrip().split("\n", 1)[0]):
+            if MARKDOWN_HEADING.match(earlier.source.lstrip().split("\n", 1)[0]):
                 break
         prompt = "\n\n".join(above)
         model_answer, rubric = split_model_answer(cell.source)
@@ -348,12 +347,14 @@ def _title(prompt: str, grade_id: str) -> str:
     """ "Question 2" if the prompt names itself so, else its last heading, else the grade id."""
     if match := _QUESTION_LABEL.search(prompt):
         return match[1]
-    headings = [m[2] for line in prompt.splitlines() if (m := _HEADING.match(line))]
+    headings = [m[2] for line in prompt.splitlines() if (m := MARKDOWN_HEADING.match(line))]
     return headings[-1] if headings else grade_id
 
 
 def _without_headings(markdown: str) -> str:
-    return "\n".join(line for line in markdown.splitlines() if not _HEADING.match(line)).strip()
+    return "\n".join(
+        line for line in markdown.splitlines() if not MARKDOWN_HEADING.match(line)
+    ).strip()
 
 
 def split_model_answer(source: str) -> tuple[str, str]:

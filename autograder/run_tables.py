@@ -19,7 +19,8 @@ from bs4 import BeautifulSoup
 SHOW_TABLE_START = '<table class="dataframe">'
 RUN_HEADING = "Run"
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+"""A Markdown ATX heading line: group 1 is the hashes (the level), group 2 the title."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def run_section_tables(notebook: nbformat.NotebookNode) -> list[MeasuredTable]:
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
-                match = _HEADING.match(line)
+                match = MARKDOWN_HEADING.match(line)
                 if match and len(match[1]) <= 2:
                     inside = match[2] == RUN_HEADING
             continue
