@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 
 from .book import chapter_title
-from .check import readable_citations
+from .check import readable_markup
 from .course import Course
 from .gradebook import create_gradebook, without_password
 from .run_tables import MARKDOWN_HEADING, TableSlot, measured_tables, run_section_tables
@@ -332,9 +332,9 @@ def source_questions(course: Course, slug: str) -> list[Question]:
             Question(
                 grade_id=meta["grade_id"],
                 title=_title(prompt, meta["grade_id"]),
-                prompt=readable_citations(_without_headings(prompt), course),
-                model_answer=readable_citations(model_answer, course),
-                rubric=readable_citations(rubric, course),
+                prompt=readable_markup(_without_headings(prompt), course),
+                model_answer=readable_markup(model_answer, course),
+                rubric=readable_markup(rubric, course),
                 points=float(meta.get("points", 0)),
                 answers=(),
                 empty=0,

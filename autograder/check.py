@@ -283,21 +283,24 @@ def model_answers(course: Course, slug: str) -> dict[str, str]:
                 for line in cell.source.splitlines()
                 if not line.startswith("```") and not line.startswith(":class:")
             ]
-            answers[meta["grade_id"]] = readable_citations("\n".join(lines).strip(), course)
+            answers[meta["grade_id"]] = readable_markup("\n".join(lines).strip(), course)
     return answers
 
 
 _CITATION = re.compile(r"\{cite:(t|p)\}`([^`]+)`")
+_DOC_LINK = re.compile(r"\{doc\}`(?:([^`<]+?)\s*<[^`>]+>|([^`]+))`")
 
 
-def readable_citations(text: str, course: Course) -> str:
-    """Replace MyST citation roles (``{cite:p}`key```) by author and year for the terminal."""
+def readable_markup(text: str, course: Course) -> str:
+    """Replace the MyST roles that do not read as text, for the terminal and the answers page:
+    citations (``{cite:p}`key```) by author and year, and links to book pages
+    (``{doc}`Title <path>```, or ``{doc}`path```) by their title (or path)."""
 
     def cite(match: re.Match) -> str:
         names = [_short_reference(course, key.strip()) for key in match[2].split(",")]
         return "; ".join(names) if match[1] == "t" else f"({'; '.join(names)})"
 
-    return _CITATION.sub(cite, text)
+    return _DOC_LINK.sub(lambda m: m[1] or m[2], _CITATION.sub(cite, text))
 
 
 def _short_reference(course: Course, key: str) -> str:

@@ -27,6 +27,7 @@ from tiny_course import CORRECT_ANSWERS, SLUG, inbox_with, nbgrader, tiny_source
 
 from autograder.__main__ import main
 from autograder.answers import collect_answers, source_questions
+from autograder.check import readable_markup
 from autograder.course import WRITING, Course
 from autograder.grade import grade_chapter
 from autograder.gradebook import create_gradebook
@@ -474,3 +475,19 @@ def test_a_real_chapters_page_reads_well_in_a_browser_and_runs_nothing(tmp_path)
         assert not log.blocked and not log.page_errors, (log.blocked, log.page_errors)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"answers-{REAL}.png"), full_page=True)
+
+
+def test_prompts_show_book_links_and_citations_as_text_not_markup():
+    """Catches raw MyST roles on the answers page: the writing chapter's prompts link to other
+    chapters with {doc} and cite papers with {cite:t}."""
+    questions = source_questions(Course.default(), "writing-projects")
+    prompts = "\n".join(q.prompt for q in questions)
+    assert "{doc}" not in prompts and "{cite:" not in prompts
+    assert "Goal misgeneralization" in prompts
+    assert "../goal-misgeneralization" not in prompts
+
+
+def test_readable_markup_keeps_a_link_title_or_else_its_path():
+    course = Course.default()
+    text = "See {doc}`Power-seeking <../power-seeking/power-seeking>` and {doc}`intro`."
+    assert readable_markup(text, course) == "See Power-seeking and intro."
